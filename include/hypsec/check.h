@@ -1,0 +1,69 @@
+/* The refinement oracle: per-layer generators and relations, the runner, the
+ * shrinker and vector replay. */
+#ifndef HYPSEC_CHECK_H
+#define HYPSEC_CHECK_H
+
+#include <stdint.h>
+#include "hypsec/prim.h"
+
+/* xoshiro256** seeded by splitmix64: the same stream on every host. */
+struct hs_rng { uint64_t s[4]; };
+void hs_rng_seed(struct hs_rng *r, uint64_t seed);
+uint64_t hs_rng_next(struct hs_rng *r);
+/* Uniform in [0, n) (n > 0). */
+uint64_t hs_rng_below(struct hs_rng *r, uint64_t n);
+/* True with probability num/den. */
+bool hs_rng_chance(struct hs_rng *r, unsigned num, unsigned den);
+
+/* One generated case: a high state and the primitive's arguments. */
+struct hs_case {
+    const struct RData *h;
+    hs_z args[HS_MAX_ARGS];
+};
+
+/* The generator of one fresh primitive: states its spec accepts, reaching the
+ * deep paths (allocation, pool exhaustion, halted machine, lock not held…). */
+struct hs_prim_gen {
+    const char *prim;
+    void (*gen)(struct hs_rng *rng, struct hs_case *c);
+};
+
+/* What src/check/<Layer>.c provides for the oracle. */
+struct hs_layer_check {
+    const char *layer;
+    const char *lower;                       /* the layer its code runs over */
+    const struct hs_prim_gen *gens;          /* one per fresh primitive */
+    int ngens;
+    /* R(h, l), differences printed into d; NULL: identity (RData_diff). */
+    bool (*relate)(struct hs_diff *d, const struct RData *h, const struct RData *l);
+    /* A low state related to h; NULL: h itself. */
+    const struct RData *(*lower_state)(const struct RData *h);
+    /* End to end: the relation between this layer's state and the state of the
+     * AbstractMachine under the whole implementation stack; NULL: relate. */
+    bool (*relate_e2e)(struct hs_diff *d, const struct RData *h, const struct RData *l);
+    /* End to end: the layers whose implementations run under this one (in
+     * order, down to the one over AbstractMachine); NULL-terminated. */
+    const char *const *e2e_stack;
+};
+
+extern const struct hs_layer_check *const hs_layer_checks[];
+extern const int hs_nlayer_checks;
+const struct hs_layer_check *hs_layer_check_find(const char *layer);
+
+/* The outcome of one check. */
+enum hs_verdict { HS_PASS, HS_VACUOUS, HS_FAIL };
+
+struct hs_check_report {
+    enum hs_verdict verdict;
+    struct hs_stuck_info stuck;  /* when the implementation got stuck */
+    hs_z high_ret, low_ret;
+    bool ret_differs;
+    struct hs_diff diff;         /* where the relation failed */
+};
+
+/* Run one case of primitive p of layer lc (step by step, or end to end). */
+enum hs_verdict hs_check_case(const struct hs_layer_check *lc, const struct hs_prim *p,
+                              const struct hs_case *c, bool e2e, FILE *diff_out,
+                              struct hs_check_report *rep);
+
+#endif

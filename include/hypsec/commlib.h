@@ -1,0 +1,111 @@
+/* Helpers of VRM HypsecCommLib, Constants and RData that the specs share:
+ * predicates, address arithmetic, lock and log replay, oracles, and the
+ * nested functional updates that the specs write as adt {shared: ...}. */
+#ifndef HYPSEC_COMMLIB_H
+#define HYPSEC_COMMLIB_H
+
+#include "hypsec/rdata.h"
+#include "hypsec/constants.h"
+
+/* VRM Constants: is_vmid, is_vm, is_vcpu, is_addr, is_paddr, is_pfn, is_gfn,
+ * is_pt_addr, is_spt_addr, is_load_idx, is_reg, is_memblock, is_s2page,
+ * is_count, is_ctxt, is_smmu, is_smmu_cfg, is_dirty_bit, is_int, is_int64,
+ * is_smmu_addr */
+bool is_vmid(hs_z v);
+bool is_vm(hs_z v);
+bool is_vcpu(hs_z v);
+bool is_addr(hs_z v);
+bool is_paddr(hs_z v);
+bool is_pfn(hs_z v);
+bool is_gfn(hs_z v);
+bool is_pt_addr(hs_z v);
+bool is_spt_addr(hs_z v);
+bool is_load_idx(hs_z v);
+bool is_reg(hs_z v);
+bool is_memblock(hs_z v);
+bool is_s2page(hs_z v);
+bool is_count(hs_z v);
+bool is_ctxt(hs_z v);
+bool is_smmu(hs_z v);
+bool is_smmu_cfg(hs_z v);
+bool is_dirty_bit(hs_z v);
+bool is_int(hs_z v);
+bool is_int64(hs_z v);
+bool is_smmu_addr(hs_z v);
+
+/* VRM Constants: address arithmetic of the stage-2 tables and pools */
+hs_z phys_page(hs_z addr);
+hs_z pmd_page(hs_z addr);
+hs_z stage2_pgd_index(hs_z addr);
+hs_z pgd_index(hs_z addr);
+hs_z pud_index(hs_z addr);
+hs_z pmd_index(hs_z addr);
+hs_z pte_index(hs_z addr);
+hs_z pmd_table(hs_z pmd);
+hs_z pool_start(hs_z vm);
+hs_z pgd_start(hs_z vm);
+hs_z pud_start(hs_z vm);
+hs_z pmd_start(hs_z vm);
+hs_z pool_end(hs_z vm);
+hs_z pt_vttbr(hs_z vm);
+hs_z ctxt_id(hs_z vmid, hs_z vcpuid);
+hs_z smmu_id(hs_z index, hs_z cbndx);
+hs_z SMMU_TTBR(hs_z idx, hs_z cbndx);
+hs_z host_dabt_get_rd_(hs_z hsr);    /* host_dabt_get_rd' */
+hs_z host_dabt_get_as_(hs_z hsr);    /* host_dabt_get_as' */
+hs_z host_dabt_is_write_(hs_z hsr);  /* host_dabt_is_write' */
+hs_z smmu_pte_addr(hs_z addr);
+
+/* VRM RData: lock_idx_* */
+hs_z lock_idx_pt(hs_z vmid);
+hs_z lock_idx_vm(hs_z vmid);
+
+/* id @ (lock adt) as LockFalse / LockOwnFalse / LockOwnTrue. */
+int hs_lock_of(const struct RData *adt, hs_z id);
+/* adt {lock: (lock adt) # id == st} */
+const struct RData *hs_with_lock(const struct RData *adt, hs_z id, int st);
+/* id @ (log adt) */
+const struct hs_list *hs_log_of(const struct RData *adt, hs_z id);
+/* adt {log: (log adt) # id == l} */
+const struct RData *hs_with_log(const struct RData *adt, hs_z id, const struct hs_list *l);
+
+/* vmid @ (npts (shared adt)) */
+const struct NPT *hs_npt_of(const struct RData *adt, hs_z vmid);
+/* adt {shared: (shared adt) {npts: (npts (shared adt)) # vmid == npt}} */
+const struct RData *hs_with_npt(const struct RData *adt, hs_z vmid, const struct NPT *npt);
+/* adt {shared: s} */
+const struct RData *hs_with_shared(const struct RData *adt, const struct Shared *s);
+
+/* Event constructors: TEVENT cpu (TTICKET e) and TEVENT cpu (TSHARED e). */
+const struct MultiOracleEvent *hs_ev_ticket(hs_z cpu, int tag, hs_z n);
+const struct MultiOracleEvent *hs_ev_pull(hs_z cpu, hs_z id);
+/* TEVENT cpu (TSHARED (OXXX obj)) for the snapshot constructors. */
+const struct MultiOracleEvent *hs_ev_shared(hs_z cpu, int tag, const void *obj);
+/* e :: l for a MultiOracleEvent. */
+const struct hs_list *hs_log_cons(const struct MultiOracleEvent *e, const struct hs_list *l);
+
+/* VRM RData: CalFlatmem, CalCoreData, CalS2Page, CalSPT, CalSMMU, CalNPT, CalVMInfo */
+const struct zmap *CalFlatmem(const struct zmap *o, const struct hs_list *log);
+const struct CoreData *CalCoreData(const struct CoreData *o, const struct hs_list *log);
+const struct zmap *CalS2Page(const struct zmap *o, const struct hs_list *log);
+const struct SPT *CalSPT(const struct SPT *o, const struct hs_list *log);
+const struct zmap *CalSMMU(const struct zmap *o, const struct hs_list *log);
+const struct NPT *CalNPT(const struct NPT *o, const struct hs_list *log);
+const struct VMInfo *CalVMInfo(const struct VMInfo *o, const struct hs_list *log);
+/* VRM RData: CalState */
+const struct Shared *CalState(hs_z id, const struct hs_list *log, const struct Shared *sdt);
+
+/* VRM LocksSpec: local_lock_bound and H_CalLock (true: Some _). */
+#define local_lock_bound 10
+bool H_CalLock(const struct hs_list *l);
+
+/* The oracles are deterministic functions of their seed (part of the state).
+ * orac cpu l for the MultiOracle of seed: the events other CPUs add before
+ * this CPU takes lock id; seed 0 adds none. The events always keep H_CalLock
+ * valid and republish the newest snapshot of l, so generated states stay
+ * consistent. */
+const struct hs_list *hs_multi_oracle(hs_z seed, hs_z id, hs_z cpu, const struct hs_list *l);
+/* DataOracle of seed: a value for (a, b) in [0, 2^64). */
+hs_z hs_data_oracle(hs_z seed, hs_z a, hs_z b);
+
+#endif

@@ -66,4 +66,32 @@ enum hs_verdict hs_check_case(const struct hs_layer_check *lc, const struct hs_p
                               const struct hs_case *c, bool e2e, FILE *diff_out,
                               struct hs_check_report *rep);
 
+/* Per-primitive figures of a run. */
+struct hs_prim_stats {
+    const char *prim;
+    long checks;      /* non-vacuous checks */
+    long vacuous;     /* cases whose spec was None */
+    long failures;
+    char first_fail_path[256]; /* "result", "stuck:<prim>", or the first diff path */
+    char first_fail_vector[512]; /* the vector file written for the first failure ("" if none) */
+};
+
+struct hs_run_opts {
+    uint64_t seed;
+    long count;              /* cases per primitive */
+    bool e2e;                /* end to end: the whole implementation stack below */
+    const char *vector_dir;  /* where failing cases are written (NULL: not written) */
+    FILE *diff_out;          /* where diffs go (NULL: stderr) */
+    bool shrink;             /* shrink a failing case before writing it */
+    int max_reports;         /* diffs printed per primitive (0: 1) */
+};
+
+/* Run o->count cases of every fresh primitive of lc (only prim when not NULL).
+ * stats has room for lc->ngens entries (filled in gens order; with prim set,
+ * stats[0]). Returns the number of failures. The caller must have run
+ * hs_register_impls() (the implementation library) first. Reproducible from
+ * o->seed: case i of primitive p draws from a stream seeded by (seed, p, i). */
+long hs_check_layer(const struct hs_layer_check *lc, const char *prim,
+                    const struct hs_run_opts *o, struct hs_prim_stats *stats);
+
 #endif

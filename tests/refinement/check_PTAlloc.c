@@ -1,0 +1,223 @@
+/* Refinement suite of layer 5, PTAlloc (over AbstractMachine, identity):
+ * each fresh primitive's implementation against its spec on generated
+ * states, and wrong implementations that the oracle must reject. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hypsec/check.h"
+#include "hypsec/prims.h"
+#include "hypsec/sekvm.h"
+
+#ifndef HS_TEST_VECTOR_DIR
+#define HS_TEST_VECTOR_DIR NULL
+#endif
+
+extern const struct hs_layer_check hs_check_PTAlloc;
+
+enum { SEED = 20240505, COUNT = 2000 };
+
+/* count cases of prim from seed; failures are reported, shrunk and written. */
+static struct hs_prim_stats run(const char *prim)
+{
+    struct hs_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = SEED;
+    o.count = COUNT;
+    o.vector_dir = HS_TEST_VECTOR_DIR;
+    o.diff_out = stderr;
+    o.shrink = true;
+    o.max_reports = 1;
+    struct hs_prim_stats st;
+    hs_register_impls();
+    long f = hs_check_layer(&hs_check_PTAlloc, prim, &o, &st);
+    ck_assert_msg(f >= 0, "PTAlloc has no generator for %s", prim);
+    return st;
+}
+
+static void assert_refines(const char *prim)
+{
+    struct hs_prim_stats st = run(prim);
+    fprintf(stderr, "PTAlloc %s: %ld checks, %ld vacuous, %ld failures\n", prim, st.checks,
+            st.vacuous, st.failures);
+    ck_assert_msg(st.failures == 0, "%s: %ld failures, first at %s", prim, st.failures,
+                  st.first_fail_path);
+    ck_assert_msg(st.checks > st.vacuous, "%s: %ld checks, %ld vacuous", prim, st.checks,
+                  st.vacuous);
+}
+
+START_TEST(test_alloc_pgd_page) { assert_refines("alloc_pgd_page"); }
+END_TEST
+
+START_TEST(test_alloc_pud_page) { assert_refines("alloc_pud_page"); }
+END_TEST
+
+START_TEST(test_alloc_pmd_page) { assert_refines("alloc_pmd_page"); }
+END_TEST
+
+/* ---- wrong implementations ---- */
+
+/* Advances the PGD pool by two pages instead of one. */
+static u64 wrong_alloc_pgd_two_pages(u32 vmid)
+{
+    u64 next = get_pgd_next(vmid);
+    u64 end = PT_POOL_START + PT_POOL_PER_VM * vmid + PUD_OFFSET;
+    if (next + PAGE_SIZE <= end)
+        set_pgd_next(vmid, next + 2 * PAGE_SIZE);
+    else
+        panic();
+    return check64(next);
+}
+
+static void invoke_wrong_alloc_pgd_two_pages(const hs_z *a, hs_z *r)
+{
+    *r = wrong_alloc_pgd_two_pages((u32)a[0]);
+}
+
+/* Returns next without check64: after the panic of an exhausted pool the
+ * result is the stale pointer, not 0. */
+static u64 wrong_alloc_pud_no_check(u32 vmid)
+{
+    u64 next = get_pud_next(vmid);
+    u64 end = PT_POOL_START + PT_POOL_PER_VM * vmid + PMD_OFFSET;
+    if (next + PAGE_SIZE <= end)
+        set_pud_next(vmid, next + PAGE_SIZE);
+    else
+        panic();
+    return next;
+}
+
+static void invoke_wrong_alloc_pud_no_check(const hs_z *a, hs_z *r)
+{
+    *r = wrong_alloc_pud_no_check((u32)a[0]);
+}
+
+/* Hands out the page but forgets to advance the PMD pool. */
+static u64 wrong_alloc_pmd_no_advance(u32 vmid)
+{
+    u64 next = get_pmd_next(vmid);
+    u64 end = PT_POOL_START + PT_POOL_PER_VM * (vmid + 1U);
+    if (!(next + PAGE_SIZE <= end))
+        panic();
+    return check64(next);
+}
+
+static void invoke_wrong_alloc_pmd_no_advance(const hs_z *a, hs_z *r)
+{
+    *r = wrong_alloc_pmd_no_advance((u32)a[0]);
+}
+
+/* The end of the PMD pool taken as the start of the PMD pool: every
+ * allocation panics. */
+static u64 wrong_alloc_pmd_bad_end(u32 vmid)
+{
+    u64 next = get_pmd_next(vmid);
+    u64 end = PT_POOL_START + PT_POOL_PER_VM * vmid + PMD_OFFSET;
+    if (next + PAGE_SIZE <= end)
+        set_pmd_next(vmid, next + PAGE_SIZE);
+    else
+        panic();
+    return check64(next);
+}
+
+static void invoke_wrong_alloc_pmd_bad_end(const hs_z *a, hs_z *r)
+{
+    *r = wrong_alloc_pmd_bad_end((u32)a[0]);
+}
+
+/* Runs prim with f in place of its implementation (restored afterwards). */
+static struct hs_prim_stats run_wrong(const char *prim, int id, hs_impl_fn f)
+{
+    struct hs_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = SEED;
+    o.count = COUNT;
+    o.vector_dir = NULL;
+    o.diff_out = fopen("/dev/null", "w");
+    ck_assert_ptr_nonnull(o.diff_out);
+    o.shrink = false;
+    o.max_reports = 1;
+    hs_register_impls();
+    hs_impl_fn real = hs_prim_impl_of(id);
+    hs_prim_set_impl(id, f);
+    struct hs_prim_stats st;
+    long n = hs_check_layer(&hs_check_PTAlloc, prim, &o, &st);
+    hs_prim_set_impl(id, real);
+    fclose(o.diff_out);
+    ck_assert_int_ge(n, 0);
+    return st;
+}
+
+static void assert_bites(const char *prim, int id, hs_impl_fn f, const char *path_prefix)
+{
+    struct hs_prim_stats st = run_wrong(prim, id, f);
+    ck_assert_msg(st.failures > 0, "wrong %s passed %ld checks", prim, st.checks);
+    ck_assert_msg(strncmp(st.first_fail_path, path_prefix, strlen(path_prefix)) == 0,
+                  "wrong %s first failed at %s, expected %s", prim, st.first_fail_path,
+                  path_prefix);
+}
+
+START_TEST(test_wrong_alloc_pgd_two_pages)
+{
+    assert_bites("alloc_pgd_page", HS_PRIM_alloc_pgd_page, invoke_wrong_alloc_pgd_two_pages,
+                 "shared.npts[");
+}
+END_TEST
+
+START_TEST(test_wrong_alloc_pud_no_check)
+{
+    assert_bites("alloc_pud_page", HS_PRIM_alloc_pud_page, invoke_wrong_alloc_pud_no_check,
+                 "result");
+}
+END_TEST
+
+START_TEST(test_wrong_alloc_pmd_no_advance)
+{
+    assert_bites("alloc_pmd_page", HS_PRIM_alloc_pmd_page, invoke_wrong_alloc_pmd_no_advance,
+                 "shared.npts[");
+}
+END_TEST
+
+START_TEST(test_wrong_alloc_pmd_bad_end)
+{
+    /* the result (0 after the panic) is compared before the state */
+    assert_bites("alloc_pmd_page", HS_PRIM_alloc_pmd_page, invoke_wrong_alloc_pmd_bad_end,
+                 "result");
+}
+END_TEST
+
+static Suite *ptalloc_suite(void)
+{
+    Suite *s = suite_create("PTAlloc");
+    TCase *tc;
+
+    tc = tcase_create("alloc_pgd_page");
+    tcase_add_test(tc, test_alloc_pgd_page);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("alloc_pud_page");
+    tcase_add_test(tc, test_alloc_pud_page);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("alloc_pmd_page");
+    tcase_add_test(tc, test_alloc_pmd_page);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("wrong_variants");
+    tcase_add_test(tc, test_wrong_alloc_pgd_two_pages);
+    tcase_add_test(tc, test_wrong_alloc_pud_no_check);
+    tcase_add_test(tc, test_wrong_alloc_pmd_no_advance);
+    tcase_add_test(tc, test_wrong_alloc_pmd_bad_end);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(ptalloc_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -204,6 +204,14 @@ extern const struct hs_type hs_type_Memblock, hs_type_CoreData, hs_type_S2Page,
     hs_type_TicketOracleEvent, hs_type_SharedMemEvent, hs_type_MultiOracleEventUnit,
     hs_type_MultiOracleEvent, hs_type_AtomicEvent, hs_type_SingleOracleEvent,
     hs_type_LockStatus, hs_type_BarrierStatus, hs_type_Shared, hs_type_RData;
+/* Descriptors of the map and list types of the fields (the value type a
+ * nested map is built with: zmap_init(&hs_type_map_bool, ...) for pud_t). */
+extern const struct hs_type hs_type_map_Z, hs_type_map_bool, hs_type_map_oracle,
+    hs_type_map_LockStatus, hs_type_map_npt_entry, hs_type_map_spt_entry,
+    hs_type_map_map_bool, hs_type_map_map_map_bool, hs_type_map_map_spt_entry,
+    hs_type_map_NPT, hs_type_map_S2Page, hs_type_map_VMInfo, hs_type_map_Memblock,
+    hs_type_map_Ctxt, hs_type_map_MultiLog, hs_type_list_NPT_UPDATE,
+    hs_type_list_MultiOracleEvent, hs_type_list_SingleOracleEvent;
 
 /* empty_adt (a Coq Parameter; our choice: every number 0, every bool false,
  * every map empty with the empty default, every list nil, oracles seed 0). */

@@ -58,7 +58,13 @@ struct hs_type {
     size_t nenum;
     const struct hs_type *elem;      /* MAP value type, LIST element type */
     const void *empty;               /* RECORD: the record of empty_adt (all defaults) */
+                                     /* VARIANT: the empty variant (tag 0, empty fields) */
+                                     /* MAP: an hs_val holding the empty map of the type */
 };
+
+/* The empty value of t (the value it has in empty_adt): 0, false, the first
+ * enum name, seed 0, the empty record or variant, the empty map, nil. */
+hs_val hs_type_empty(const struct hs_type *t);
 
 extern const struct hs_type hs_type_z, hs_type_bool, hs_type_oracle;
 
@@ -98,6 +104,9 @@ void hs_diff_init(struct hs_diff *d, FILE *out, const char *left, const char *ri
 bool hs_diff_val(struct hs_diff *d, const char *path, const struct hs_type *t, hs_val a, hs_val b);
 /* Record one difference found by a custom relation. */
 void hs_diff_note(struct hs_diff *d, const char *path, const char *a, const char *b);
+/* Call once after the last comparison: prints "  ... N more" when more than
+ * limit differences were found. */
+void hs_diff_finish(struct hs_diff *d);
 
 /* Print a value as JSON, sparse against ctx (the value it would have in
  * empty_adt at that place; NULL: the type's empty value). A record lists only

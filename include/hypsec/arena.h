@@ -23,5 +23,9 @@ void hs_arena_release(hs_mark m);
 size_t hs_arena_used(void);
 /* Return every chunk to the system (host builds); the arena stays usable. */
 void hs_arena_free_all(void);
+/* Between begin and end, allocations are permanent: no release or free_all
+ * drops them (for values that live as long as the program, e.g. empty_adt). */
+void hs_arena_permanent_begin(void);
+void hs_arena_permanent_end(void);
 
 #endif

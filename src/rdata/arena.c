@@ -122,16 +122,44 @@ static inline void *arena_take(size_t n)
     return p;
 }
 
+/* Depth of hs_arena_permanent_begin: allocations then outlive every release. */
+static int permanent_depth;
+
+/* n aligned bytes of storage that is never released. */
+static void *permanent_take(size_t n)
+{
+    void *p = aligned_alloc(16, arena_round(n));
+    if (!p)
+        arena_oom(n);
+    return p;
+}
+
+static inline void *take(size_t n)
+{
+    return permanent_depth ? permanent_take(n) : arena_take(n);
+}
+
+void hs_arena_permanent_begin(void)
+{
+    permanent_depth++;
+}
+
+void hs_arena_permanent_end(void)
+{
+    if (permanent_depth > 0)
+        permanent_depth--;
+}
+
 void *hs_alloc(size_t n)
 {
-    void *p = arena_take(n);
+    void *p = take(n);
     memset(p, 0, arena_round(n));
     return p;
 }
 
 void *hs_dup(const void *src, size_t n)
 {
-    char *p = arena_take(n);
+    char *p = take(n);
     if (n > 0)
         memcpy(p, src, n);
     /* Zero the padding so that copies are byte-identical. */

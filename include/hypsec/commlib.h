@@ -108,4 +108,20 @@ const struct hs_list *hs_multi_oracle(hs_z seed, hs_z id, hs_z cpu, const struct
 /* DataOracle of seed: a value for (a, b) in [0, 2^64). */
 hs_z hs_data_oracle(hs_z seed, hs_z a, hs_z b);
 
+/* VRM AbstractMachineSpec Parameters that several layers' specs use. The Coq
+ * leaves them abstract; ours are fixed functions (docs/spec-notes.md,
+ * "AbstractMachine: Parameters"). The DataOracle a decryption reads (the
+ * state's DataOracle at vmid) is passed as the seed and vmid. */
+hs_z verify_img(hs_z vmid, hs_z addr);
+hs_z shared_kvm(hs_z vmid);
+hs_z shared_vcpu(hs_z vmid, hs_z vcpuid);
+void decrypt_gp_regs_specx(const struct CtxtRegs *cregs, const struct CtxtStates *cstates,
+                           hs_z dorc_seed, hs_z vmid, hs_z logn,
+                           const struct CtxtRegs **cregs_out,
+                           const struct CtxtStates **cstates_out, hs_z *logn_out);
+void decrypt_sys_regs_specx(const struct CtxtRegs *cregs, const struct CtxtStates *cstates,
+                            hs_z dorc_seed, hs_z vmid, hs_z logn,
+                            const struct CtxtRegs **cregs_out,
+                            const struct CtxtStates **cstates_out, hs_z *logn_out);
+
 #endif

@@ -493,3 +493,1522 @@ bool release_smmu_shared_spec(const struct RData *adt, const struct RData **out)
 {
     return release_shared_spec(OSMMU, adt->shared->smmu_vmid, lock_idx_smmu, adt, out);
 }
+
+/* ==== Remaining AbstractMachine primitives ====
+ * The memory regions, the core, page, VM-info and SMMU objects under their
+ * locks, the SMMU page-table pool, the register moves between the CPU and the
+ * shadow contexts, the data-oracle reads and the boot parameters. The static
+ * helpers of this block start with amr_ to stay apart from the other blocks. */
+
+/* Whether this CPU holds lock id (LockOwn true), as the object accessors require. */
+static bool amr_holds(const struct RData *adt, hs_z id)
+{
+    return hs_lock_of(adt, id) == LockOwnTrue;
+}
+
+/* ---- Memory regions (no lock, no halt check) ---- */
+
+/* The memory region at index. */
+static const struct Memblock *amr_region(const struct RData *adt, hs_z index)
+{
+    return zmap_get_p(adt->regions, index);
+}
+
+/* VRM AbstractMachineSpec: get_mem_region_cnt_spec */
+bool get_mem_region_cnt_spec(const struct RData *adt, hs_z *ret)
+{
+    *ret = adt->region_cnt;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_mem_region_base_spec */
+bool get_mem_region_base_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    if (!is_memblock(index))
+        return false;
+    *ret = amr_region(adt, index)->mb_base;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_mem_region_size_spec */
+bool get_mem_region_size_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    if (!is_memblock(index))
+        return false;
+    *ret = amr_region(adt, index)->mb_size;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_mem_region_index_spec */
+bool get_mem_region_index_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    if (!is_memblock(index))
+        return false;
+    *ret = amr_region(adt, index)->mb_index;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_mem_region_flag_spec */
+bool get_mem_region_flag_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    if (!is_memblock(index))
+        return false;
+    *ret = amr_region(adt, index)->mb_flag;
+    return true;
+}
+
+/* ---- S2Page array (lock S2PAGE_ID) ---- */
+
+/* The S2Page entry of page idx. */
+static const struct S2Page *amr_s2page(const struct RData *adt, hs_z idx)
+{
+    return zmap_get_p(adt->shared->s2page, idx);
+}
+
+/* adt with the S2Page entry of page idx replaced by p. */
+static const struct RData *amr_with_s2page(const struct RData *adt, hs_z idx, const struct S2Page *p)
+{
+    struct Shared *s = Shared_copy(adt->shared);
+    s->s2page = zmap_set_p(adt->shared->s2page, idx, p);
+    return hs_with_shared(adt, s);
+}
+
+/* VRM AbstractMachineSpec: get_s2_page_vmid_spec */
+bool get_s2_page_vmid_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_s2page(index))
+        return false;
+    if (!amr_holds(adt, S2PAGE_ID))
+        return false;
+    *ret = amr_s2page(adt, index)->s2_owner;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_s2_page_vmid_spec */
+bool set_s2_page_vmid_spec(hs_z index, hs_z vmid, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_s2page(index))
+        return false;
+    if (!amr_holds(adt, S2PAGE_ID))
+        return false;
+    struct S2Page *p = S2Page_copy(amr_s2page(adt, index));
+    p->s2_owner = vmid;
+    *out = amr_with_s2page(adt, index, p);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_s2_page_count_spec */
+bool get_s2_page_count_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_s2page(index))
+        return false;
+    if (!amr_holds(adt, S2PAGE_ID))
+        return false;
+    *ret = amr_s2page(adt, index)->s2_count;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_s2_page_count_spec */
+bool set_s2_page_count_spec(hs_z index, hs_z count, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_s2page(index))
+        return false;
+    if (!amr_holds(adt, S2PAGE_ID))
+        return false;
+    struct S2Page *p = S2Page_copy(amr_s2page(adt, index));
+    p->s2_count = count;
+    *out = amr_with_s2page(adt, index, p);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_s2_page_gfn_spec */
+bool get_s2_page_gfn_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_s2page(index))
+        return false;
+    if (!amr_holds(adt, S2PAGE_ID))
+        return false;
+    *ret = amr_s2page(adt, index)->s2_gfn;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_s2_page_gfn_spec */
+bool set_s2_page_gfn_spec(hs_z index, hs_z gfn, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_s2page(index))
+        return false;
+    if (!amr_holds(adt, S2PAGE_ID))
+        return false;
+    struct S2Page *p = S2Page_copy(amr_s2page(adt, index));
+    p->s2_gfn = gfn;
+    *out = amr_with_s2page(adt, index, p);
+    return true;
+}
+
+/* ---- Core data (lock CORE_ID) ---- */
+
+/* adt with the core data replaced by c. */
+static const struct RData *amr_with_core_data(const struct RData *adt, const struct CoreData *c)
+{
+    struct Shared *s = Shared_copy(adt->shared);
+    s->core_data = c;
+    return hs_with_shared(adt, s);
+}
+
+/* VRM AbstractMachineSpec: get_next_vmid_spec */
+bool get_next_vmid_spec(const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!amr_holds(adt, CORE_ID))
+        return false;
+    *ret = adt->shared->core_data->next_vmid;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_next_vmid_spec */
+bool set_next_vmid_spec(hs_z vmid, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!amr_holds(adt, CORE_ID))
+        return false;
+    struct CoreData *c = CoreData_copy(adt->shared->core_data);
+    c->next_vmid = vmid;
+    *out = amr_with_core_data(adt, c);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_next_remap_ptr_spec */
+bool get_next_remap_ptr_spec(const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!amr_holds(adt, CORE_ID))
+        return false;
+    *ret = adt->shared->core_data->next_remap_ptr;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_next_remap_ptr_spec */
+bool set_next_remap_ptr_spec(hs_z remap, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!amr_holds(adt, CORE_ID))
+        return false;
+    struct CoreData *c = CoreData_copy(adt->shared->core_data);
+    c->next_remap_ptr = remap;
+    *out = amr_with_core_data(adt, c);
+    return true;
+}
+
+/* ---- VM information (lock INFO_ID + vmid) ---- */
+
+/* The VMInfo of vmid. */
+static const struct VMInfo *amr_vminfo(const struct RData *adt, hs_z vmid)
+{
+    return zmap_get_p(adt->shared->vminfos, vmid);
+}
+
+/* Whether vmid is a VM id whose information lock this CPU holds. */
+static bool amr_info_held(const struct RData *adt, hs_z vmid)
+{
+    if (!is_vmid(vmid))
+        return false;
+    return amr_holds(adt, hs_z_add(INFO_ID, vmid));
+}
+
+/* adt with the state part (VS) of vmid's VMInfo replaced by vs. */
+static const struct RData *amr_with_state_info(const struct RData *adt, hs_z vmid,
+                                               const struct StateInfo *vs)
+{
+    struct VMInfo *info = VMInfo_copy(amr_vminfo(adt, vmid));
+    info->VS = vs;
+    struct Shared *s = Shared_copy(adt->shared);
+    s->vminfos = zmap_set_p(adt->shared->vminfos, vmid, info);
+    return hs_with_shared(adt, s);
+}
+
+/* adt with the boot part (VB) of vmid's VMInfo replaced by vb. */
+static const struct RData *amr_with_boot_info(const struct RData *adt, hs_z vmid,
+                                              const struct BootInfo *vb)
+{
+    struct VMInfo *info = VMInfo_copy(amr_vminfo(adt, vmid));
+    info->VB = vb;
+    struct Shared *s = Shared_copy(adt->shared);
+    s->vminfos = zmap_set_p(adt->shared->vminfos, vmid, info);
+    return hs_with_shared(adt, s);
+}
+
+/* VRM AbstractMachineSpec: get_vm_state_spec */
+bool get_vm_state_spec(hs_z vmid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = amr_vminfo(adt, vmid)->VS->vm_state;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vm_state_spec */
+bool set_vm_state_spec(hs_z vmid, hs_z state, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!amr_info_held(adt, vmid))
+        return false;
+    struct StateInfo *vs = StateInfo_copy(amr_vminfo(adt, vmid)->VS);
+    vs->vm_state = state;
+    *out = amr_with_state_info(adt, vmid, vs);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vcpu_state_spec */
+bool get_vcpu_state_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_vcpu(vcpuid))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = zmap_get_z(amr_vminfo(adt, vmid)->VS->vm_vcpu_state, vcpuid);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vcpu_state_spec */
+bool set_vcpu_state_spec(hs_z vmid, hs_z vcpuid, hs_z state, const struct RData *adt,
+                         const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_vcpu(vcpuid))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    struct StateInfo *vs = StateInfo_copy(amr_vminfo(adt, vmid)->VS);
+    vs->vm_vcpu_state = zmap_set_z(vs->vm_vcpu_state, vcpuid, state);
+    *out = amr_with_state_info(adt, vmid, vs);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vm_kvm_spec */
+bool get_vm_kvm_spec(hs_z vmid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = amr_vminfo(adt, vmid)->VS->vm_kvm;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vm_kvm_spec */
+bool set_vm_kvm_spec(hs_z vmid, hs_z kvm, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!amr_info_held(adt, vmid))
+        return false;
+    struct StateInfo *vs = StateInfo_copy(amr_vminfo(adt, vmid)->VS);
+    vs->vm_kvm = kvm;
+    *out = amr_with_state_info(adt, vmid, vs);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vm_vcpu_spec */
+bool get_vm_vcpu_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_vcpu(vcpuid))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = zmap_get_z(amr_vminfo(adt, vmid)->VS->vm_vcpu, vcpuid);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vm_vcpu_spec */
+bool set_vm_vcpu_spec(hs_z vmid, hs_z vcpuid, hs_z vcpu, const struct RData *adt,
+                      const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_vcpu(vcpuid))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    struct StateInfo *vs = StateInfo_copy(amr_vminfo(adt, vmid)->VS);
+    vs->vm_vcpu = zmap_set_z(vs->vm_vcpu, vcpuid, vcpu);
+    *out = amr_with_state_info(adt, vmid, vs);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vm_next_load_idx_spec */
+bool get_vm_next_load_idx_spec(hs_z vmid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = amr_vminfo(adt, vmid)->VB->vm_next_load_info;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vm_next_load_idx_spec */
+bool set_vm_next_load_idx_spec(hs_z vmid, hs_z load_idx, const struct RData *adt,
+                               const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!amr_info_held(adt, vmid))
+        return false;
+    struct BootInfo *vb = BootInfo_copy(amr_vminfo(adt, vmid)->VB);
+    vb->vm_next_load_info = load_idx;
+    *out = amr_with_boot_info(adt, vmid, vb);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vm_load_addr_spec */
+bool get_vm_load_addr_spec(hs_z vmid, hs_z load_idx, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_load_idx(load_idx))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = zmap_get_z(amr_vminfo(adt, vmid)->VB->vm_load_addr, load_idx);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vm_load_addr_spec */
+bool set_vm_load_addr_spec(hs_z vmid, hs_z load_idx, hs_z load_addr, const struct RData *adt,
+                           const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_load_idx(load_idx))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    struct BootInfo *vb = BootInfo_copy(amr_vminfo(adt, vmid)->VB);
+    vb->vm_load_addr = zmap_set_z(vb->vm_load_addr, load_idx, load_addr);
+    *out = amr_with_boot_info(adt, vmid, vb);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vm_load_size_spec */
+bool get_vm_load_size_spec(hs_z vmid, hs_z load_idx, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_load_idx(load_idx))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = zmap_get_z(amr_vminfo(adt, vmid)->VB->vm_load_size, load_idx);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vm_load_size_spec */
+bool set_vm_load_size_spec(hs_z vmid, hs_z load_idx, hs_z size, const struct RData *adt,
+                           const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_load_idx(load_idx))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    struct BootInfo *vb = BootInfo_copy(amr_vminfo(adt, vmid)->VB);
+    vb->vm_load_size = zmap_set_z(vb->vm_load_size, load_idx, size);
+    *out = amr_with_boot_info(adt, vmid, vb);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vm_remap_addr_spec */
+bool get_vm_remap_addr_spec(hs_z vmid, hs_z load_idx, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_load_idx(load_idx))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = zmap_get_z(amr_vminfo(adt, vmid)->VB->vm_remap_addr, load_idx);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vm_remap_addr_spec */
+bool set_vm_remap_addr_spec(hs_z vmid, hs_z load_idx, hs_z remap_addr, const struct RData *adt,
+                            const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_load_idx(load_idx))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    struct BootInfo *vb = BootInfo_copy(amr_vminfo(adt, vmid)->VB);
+    vb->vm_remap_addr = zmap_set_z(vb->vm_remap_addr, load_idx, remap_addr);
+    *out = amr_with_boot_info(adt, vmid, vb);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vm_mapped_pages_spec */
+bool get_vm_mapped_pages_spec(hs_z vmid, hs_z load_idx, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_load_idx(load_idx))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = zmap_get_z(amr_vminfo(adt, vmid)->VB->vm_mapped_pages, load_idx);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vm_mapped_pages_spec */
+bool set_vm_mapped_pages_spec(hs_z vmid, hs_z load_idx, hs_z mapped, const struct RData *adt,
+                              const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_load_idx(load_idx))
+        return false;
+    if (!amr_info_held(adt, vmid))
+        return false;
+    struct BootInfo *vb = BootInfo_copy(amr_vminfo(adt, vmid)->VB);
+    vb->vm_mapped_pages = zmap_set_z(vb->vm_mapped_pages, load_idx, mapped);
+    *out = amr_with_boot_info(adt, vmid, vb);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vm_inc_exe_spec */
+bool get_vm_inc_exe_spec(hs_z vmid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!amr_info_held(adt, vmid))
+        return false;
+    *ret = amr_vminfo(adt, vmid)->VB->vm_inc_exe;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_vm_inc_exe_spec */
+bool set_vm_inc_exe_spec(hs_z vmid, hs_z inc_exe, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!amr_info_held(adt, vmid))
+        return false;
+    /* the spec writes vm_next_load_info, not vm_inc_exe (spec-notes) */
+    struct BootInfo *vb = BootInfo_copy(amr_vminfo(adt, vmid)->VB);
+    vb->vm_next_load_info = inc_exe;
+    *out = amr_with_boot_info(adt, vmid, vb);
+    return true;
+}
+
+/* ---- SMMU configuration (smmu_conf, no lock) and context banks (lock SMMU_ID) ---- */
+
+/* VRM AbstractMachineSpec: get_smmu_cfg_vmid_spec */
+bool get_smmu_cfg_vmid_spec(hs_z cbndx, hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_smmu(index) || !is_smmu_cfg(cbndx))
+        return false;
+    if (!amr_holds(adt, SMMU_ID))
+        return false;
+    *ret = zmap_get_z(adt->shared->smmu_vmid, smmu_id(index, cbndx));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_smmu_cfg_vmid_spec */
+bool set_smmu_cfg_vmid_spec(hs_z cbndx, hs_z index, hs_z vmid, const struct RData *adt,
+                            const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_smmu(index) || !is_smmu_cfg(cbndx))
+        return false;
+    if (!amr_holds(adt, SMMU_ID))
+        return false;
+    struct Shared *s = Shared_copy(adt->shared);
+    s->smmu_vmid = zmap_set_z(adt->shared->smmu_vmid, smmu_id(index, cbndx), vmid);
+    *out = hs_with_shared(adt, s);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_smmu_cfg_hw_ttbr_spec */
+bool get_smmu_cfg_hw_ttbr_spec(hs_z cbndx, hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_smmu(index) || !is_smmu_cfg(cbndx))
+        return false;
+    *ret = SMMU_TTBR(index, cbndx);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_smmu_num_context_banks_spec */
+bool get_smmu_num_context_banks_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_smmu(index))
+        return false;
+    *ret = zmap_get_z(adt->smmu_conf->smmu_dev_context_banks, index);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_smmu_pgshift_spec */
+bool get_smmu_pgshift_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_smmu(index))
+        return false;
+    *ret = zmap_get_z(adt->smmu_conf->smmu_pgshift, index);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_smmu_num_spec */
+bool get_smmu_num_spec(const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    *ret = adt->smmu_conf->smmu_num;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_smmu_size_spec */
+bool get_smmu_size_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_smmu(index))
+        return false;
+    *ret = zmap_get_z(adt->smmu_conf->smmu_size, index);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_smmu_base_spec */
+bool get_smmu_base_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_smmu(index))
+        return false;
+    *ret = zmap_get_z(adt->smmu_conf->smmu_phys_base, index);
+    return true;
+}
+
+/* ---- SMMU page-table pool (lock SPT_ID) ---- */
+
+/* adt with the SMMU page tables replaced by spt. */
+static const struct RData *amr_with_spt(const struct RData *adt, const struct SPT *spt)
+{
+    struct Shared *s = Shared_copy(adt->shared);
+    s->spts = spt;
+    return hs_with_shared(adt, s);
+}
+
+/* VRM AbstractMachineSpec: get_smmu_pgd_next_spec */
+bool get_smmu_pgd_next_spec(const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!amr_holds(adt, SPT_ID))
+        return false;
+    *ret = adt->shared->spts->spt_pgd_next;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_smmu_pgd_next_spec */
+bool set_smmu_pgd_next_spec(hs_z next, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!amr_holds(adt, SPT_ID))
+        return false;
+    struct SPT *spt = SPT_copy(adt->shared->spts);
+    spt->spt_pgd_next = next;
+    *out = amr_with_spt(adt, spt);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_smmu_pmd_next_spec */
+bool get_smmu_pmd_next_spec(const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!amr_holds(adt, SPT_ID))
+        return false;
+    *ret = adt->shared->spts->spt_pmd_next;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_smmu_pmd_next_spec */
+bool set_smmu_pmd_next_spec(hs_z next, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!amr_holds(adt, SPT_ID))
+        return false;
+    struct SPT *spt = SPT_copy(adt->shared->spts);
+    spt->spt_pmd_next = next;
+    *out = amr_with_spt(adt, spt);
+    return true;
+}
+
+/* The regions of the SMMU pool, in address order. */
+enum amr_spt_region { AMR_SPT_VTTBR, AMR_SPT_PGD, AMR_SPT_PMD };
+
+/* Which region addr falls in; the last one takes everything past SMMU_PMD_START. */
+static enum amr_spt_region amr_spt_region_of(hs_z addr)
+{
+    if (hs_z_leb(SMMU_POOL_START, addr) && hs_z_ltb(addr, SMMU_PGD_START))
+        return AMR_SPT_VTTBR;
+    if (hs_z_leb(SMMU_PGD_START, addr) && hs_z_ltb(addr, SMMU_PMD_START))
+        return AMR_SPT_PGD;
+    return AMR_SPT_PMD;
+}
+
+/* VRM AbstractMachineSpec: smmu_pt_load_spec */
+bool smmu_pt_load_spec(hs_z addr, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!hs_z_leb(SMMU_POOL_START, addr) || !hs_z_ltb(addr, SMMU_POOL_END))
+        return false;
+    if (!amr_holds(adt, SPT_ID))
+        return false;
+    const struct SPT *spt = adt->shared->spts;
+    switch (amr_spt_region_of(addr)) {
+    case AMR_SPT_VTTBR:
+        *ret = zmap_get_z(spt->spt_vttbr_pool, addr);
+        return true;
+    case AMR_SPT_PGD:
+        *ret = zmap_get_z(spt->spt_pgd_pool, addr);
+        return true;
+    case AMR_SPT_PMD:
+        break;
+    }
+    *ret = zmap_get_z(spt->spt_pmd_pool, addr);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: smmu_pt_store_spec */
+bool smmu_pt_store_spec(hs_z addr, hs_z value, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!hs_z_leb(SMMU_POOL_START, addr) || !hs_z_ltb(addr, SMMU_POOL_END))
+        return false;
+    if (!amr_holds(adt, SPT_ID))
+        return false;
+    struct SPT *spt = SPT_copy(adt->shared->spts);
+    const struct RData *base = adt;
+    switch (amr_spt_region_of(addr)) {
+    case AMR_SPT_VTTBR:
+        spt->spt_vttbr_pool = zmap_set_z(spt->spt_vttbr_pool, addr, value);
+        break;
+    case AMR_SPT_PGD:
+        spt->spt_pgd_pool = zmap_set_z(spt->spt_pgd_pool, addr, value);
+        break;
+    case AMR_SPT_PMD:
+        spt->spt_pmd_pool = zmap_set_z(spt->spt_pmd_pool, addr, value);
+        /* a leaf-level store is the one transition of the step */
+        if (!take_tstate(adt, &base))
+            return false;
+        break;
+    }
+    *out = amr_with_spt(base, spt);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: smmu_pt_clear_loop */
+static const struct SPT *smmu_pt_clear_loop(hs_z n, hs_z addr, const struct SPT *spt, hs_z *addr_out)
+{
+    /* every step clears the entry at addr itself; only the returned address
+     * advances, by 8 per step (spec-notes) */
+    struct SPT *s = SPT_copy(spt);
+    hs_z next = addr;
+    for (hs_z i = 0; hs_z_ltb(i, n); i = hs_z_add(i, 1)) {
+        s->spt_vttbr_pool = zmap_set_z(s->spt_vttbr_pool, addr, 0);
+        next = hs_z_add(next, 8);
+    }
+    *addr_out = next;
+    return s;
+}
+
+/* VRM AbstractMachineSpec: smmu_pt_clear_spec */
+bool smmu_pt_clear_spec(hs_z cbndx, hs_z index, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_smmu(index) || !is_smmu_cfg(cbndx))
+        return false;
+    if (!amr_holds(adt, SPT_ID))
+        return false;
+    /* needs a step without a transition yet, but does not take it */
+    if (!hs_z_eqb(adt->tstate, 0))
+        return false;
+    hs_z end;
+    const struct SPT *spt = smmu_pt_clear_loop(1024, SMMU_TTBR(index, cbndx), adt->shared->spts, &end);
+    *out = amr_with_spt(adt, spt);
+    return true;
+}
+
+/* ---- Boot parameters ---- */
+
+/* VRM AbstractMachineSpec: get_shared_kvm_spec */
+bool get_shared_kvm_spec(hs_z vmid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_vmid(vmid))
+        return false;
+    *ret = shared_kvm(vmid);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_shared_vcpu_spec */
+bool get_shared_vcpu_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    *ret = shared_vcpu(vmid, vcpuid);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: verify_image_spec */
+bool verify_image_spec(hs_z vmid, hs_z addr, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_addr(addr))
+        return false;
+    *ret = verify_img(vmid, addr);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_pt_vttbr_spec */
+bool set_pt_vttbr_spec(hs_z vmid, hs_z vttbr, const struct RData *adt, const struct RData **out)
+{
+    /* the abstract state keeps no VTTBR: the table base is pt_vttbr vmid */
+    *out = adt;
+    return true;
+}
+
+/* ---- Flat memory (object FLATMEM_ID, written without its lock) ---- */
+
+/* The flat memory as the MultiOracle's events leave it, and in log_out those
+ * events on top of FLATMEM_ID's log; only the oracle's events are replayed. */
+static const struct zmap *amr_flatmem_view(const struct RData *adt, const struct hs_list **log_out)
+{
+    const struct hs_list *l = hs_log_of(adt, FLATMEM_ID);
+    const struct hs_list *orac = oracle_events(adt, FLATMEM_ID, l);
+    *log_out = hs_list_append(orac, l);
+    return CalFlatmem(adt->shared->flatmem, orac);
+}
+
+/* adt with flat memory fmem, and as FLATMEM_ID's log: this CPU's OFLATMEM
+ * snapshot of fmem on top of log. */
+static const struct RData *amr_publish_flatmem(const struct RData *adt, const struct zmap *fmem,
+                                               const struct hs_list *log)
+{
+    struct Shared *s = Shared_copy(adt->shared);
+    s->flatmem = fmem;
+    const struct hs_list *l1 = hs_log_cons(hs_ev_shared(adt->curid, OFLATMEM, fmem), log);
+    return hs_with_log(hs_with_shared(adt, s), FLATMEM_ID, l1);
+}
+
+/* adt with tstate 1. */
+static const struct RData *amr_with_tstate1(const struct RData *adt)
+{
+    struct RData *a = RData_copy(adt);
+    a->tstate = 1;
+    return a;
+}
+
+/* adt with vmid's data-oracle counter set to n. */
+static const struct RData *amr_with_data_log(const struct RData *adt, hs_z vmid, hs_z n)
+{
+    struct RData *a = RData_copy(adt);
+    a->data_log = zmap_set_z(adt->data_log, vmid, n);
+    return a;
+}
+
+/* VRM AbstractMachineSpec: clear_phys_page_spec */
+bool clear_phys_page_spec(hs_z pfn, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_pfn(pfn))
+        return false;
+    const struct hs_list *log;
+    const struct zmap *fmem = amr_flatmem_view(adt, &log);
+    /* flatmem holds one value per page frame */
+    const struct zmap *fmem1 = zmap_set_z(fmem, pfn, 0);
+    *out = amr_publish_flatmem(amr_with_tstate1(adt), fmem1, log);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: encrypt_mem_buf_spec */
+bool encrypt_mem_buf_spec(hs_z vmid, hs_z inbuf, hs_z outbuf, const struct RData *adt,
+                          const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_pfn(inbuf) || !is_pfn(outbuf))
+        return false;
+    const struct hs_list *log;
+    const struct zmap *fmem = amr_flatmem_view(adt, &log);
+    /* the cipher text is the host's next data-oracle value */
+    hs_z logn = zmap_get_z(adt->data_log, HOSTVISOR);
+    const struct zmap *fmem1 = zmap_set_z(fmem, outbuf, hs_data_oracle(adt->doracle, HOSTVISOR, logn));
+    const struct RData *a = amr_publish_flatmem(amr_with_tstate1(adt), fmem1, log);
+    *out = amr_with_data_log(a, HOSTVISOR, hs_z_add(logn, 1));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: decrypt_mem_buf_spec */
+bool decrypt_mem_buf_spec(hs_z vmid, hs_z inbuf, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_pfn(inbuf))
+        return false;
+    const struct hs_list *log;
+    const struct zmap *fmem = amr_flatmem_view(adt, &log);
+    /* the plain text replaces the buffer in place */
+    hs_z logn = zmap_get_z(adt->data_log, HOSTVISOR);
+    const struct zmap *fmem1 = zmap_set_z(fmem, inbuf, hs_data_oracle(adt->doracle, HOSTVISOR, logn));
+    const struct RData *a = amr_publish_flatmem(amr_with_tstate1(adt), fmem1, log);
+    *out = amr_with_data_log(a, HOSTVISOR, hs_z_add(logn, 1));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: sync_from_doracle */
+static const struct zmap *sync_from_doracle(hs_z n, hs_z vmid, hs_z pfn, const struct zmap *fmem,
+                                            hs_z logn, hs_z dorc, hs_z *pfn_out, hs_z *logn_out)
+{
+    /* the fixpoint runs from its base case up: step i fills page pfn + i
+     * with the oracle's value number logn + i */
+    for (hs_z i = 0; hs_z_ltb(i, n); i = hs_z_add(i, 1)) {
+        fmem = zmap_set_z(fmem, pfn, hs_data_oracle(dorc, vmid, logn));
+        pfn = hs_z_add(pfn, 1);
+        logn = hs_z_add(logn, 1);
+    }
+    *pfn_out = pfn;
+    *logn_out = logn;
+    return fmem;
+}
+
+/* VRM AbstractMachineSpec: fetch_from_doracle_spec */
+bool fetch_from_doracle_spec(hs_z vmid, hs_z pfn, hs_z pgnum, const struct RData *adt,
+                             const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_pfn(pfn) || !is_pfn(pgnum))
+        return false;
+    /* the last page must be a page frame: with pgnum 0 this needs pfn >= 1 */
+    if (!is_pfn(hs_z_sub(hs_z_add(pfn, pgnum), 1)))
+        return false;
+    const struct hs_list *log;
+    const struct zmap *fmem = amr_flatmem_view(adt, &log);
+    hs_z logn = zmap_get_z(adt->data_log, vmid);
+    hs_z pfn1, logn1;
+    const struct zmap *fmem1 = sync_from_doracle(pgnum, vmid, pfn, fmem, logn, adt->doracle,
+                                                 &pfn1, &logn1);
+    *out = amr_with_data_log(amr_publish_flatmem(adt, fmem1, log), vmid, logn1);
+    return true;
+}
+
+/* ---- Shadow contexts and the CPU's registers ---- */
+
+/* The shadow context ctxtid. */
+static const struct Ctxt *amr_shadow_ctxt(const struct RData *adt, hs_z ctxtid)
+{
+    return zmap_get_p(adt->shadow_ctxts, ctxtid);
+}
+
+/* adt with shadow context ctxtid replaced by ctxt. */
+static const struct RData *amr_with_shadow_ctxt(const struct RData *adt, hs_z ctxtid,
+                                                const struct Ctxt *ctxt)
+{
+    struct RData *a = RData_copy(adt);
+    a->shadow_ctxts = zmap_set_p(adt->shadow_ctxts, ctxtid, ctxt);
+    return a;
+}
+
+/* The shadow context of the current VM and vCPU (cur_vmid, cur_vcpuid), and its id. */
+static const struct Ctxt *amr_cur_ctxt(const struct RData *adt, hs_z *ctxtid)
+{
+    *ctxtid = ctxt_id(adt->cur_vmid, adt->cur_vcpuid);
+    return amr_shadow_ctxt(adt, *ctxtid);
+}
+
+/* adt with the shadow context ctxtid's registers replaced by r. */
+static const struct RData *amr_with_shadow_regs(const struct RData *adt, hs_z ctxtid,
+                                                const struct CtxtRegs *r)
+{
+    struct Ctxt *c = Ctxt_copy(amr_shadow_ctxt(adt, ctxtid));
+    c->ctxt_regs = r;
+    return amr_with_shadow_ctxt(adt, ctxtid, c);
+}
+
+/* adt with the CPU's context registers replaced by r. */
+static const struct RData *amr_with_cpu_regs(const struct RData *adt, const struct CtxtRegs *r)
+{
+    struct Ctxt *c = Ctxt_copy(adt->regs);
+    c->ctxt_regs = r;
+    struct RData *a = RData_copy(adt);
+    a->regs = c;
+    return a;
+}
+
+/* A copy of to with x0..x30 taken from from. */
+static const struct CtxtRegs *amr_copy_x_regs(const struct CtxtRegs *to, const struct CtxtRegs *from)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(to);
+    r->x0 = from->x0;
+    r->x1 = from->x1;
+    r->x2 = from->x2;
+    r->x3 = from->x3;
+    r->x4 = from->x4;
+    r->x5 = from->x5;
+    r->x6 = from->x6;
+    r->x7 = from->x7;
+    r->x8 = from->x8;
+    r->x9 = from->x9;
+    r->x10 = from->x10;
+    r->x11 = from->x11;
+    r->x12 = from->x12;
+    r->x13 = from->x13;
+    r->x14 = from->x14;
+    r->x15 = from->x15;
+    r->x16 = from->x16;
+    r->x17 = from->x17;
+    r->x18 = from->x18;
+    r->x19 = from->x19;
+    r->x20 = from->x20;
+    r->x21 = from->x21;
+    r->x22 = from->x22;
+    r->x23 = from->x23;
+    r->x24 = from->x24;
+    r->x25 = from->x25;
+    r->x26 = from->x26;
+    r->x27 = from->x27;
+    r->x28 = from->x28;
+    r->x29 = from->x29;
+    r->x30 = from->x30;
+    return r;
+}
+
+/* VRM AbstractMachineSpec: host_to_core_specx */
+static const struct CtxtRegs *host_to_core_specx(const struct CtxtRegs *gp, const struct CtxtRegs *rgp)
+{
+    return amr_copy_x_regs(gp, rgp);
+}
+
+/* VRM AbstractMachineSpec: vm_to_core_specx */
+static const struct CtxtRegs *vm_to_core_specx(const struct CtxtRegs *gp, const struct CtxtRegs *rgp)
+{
+    return amr_copy_x_regs(gp, rgp);
+}
+
+/* VRM AbstractMachineSpec: core_to_host_specx */
+static const struct CtxtRegs *core_to_host_specx(const struct CtxtRegs *gp, const struct CtxtRegs *rgp)
+{
+    /* rgp is the base: only its x0..x30 change */
+    return amr_copy_x_regs(rgp, gp);
+}
+
+/* VRM AbstractMachineSpec: host_to_core_spec */
+bool host_to_core_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *ctxt = amr_cur_ctxt(adt, &ctxtid);
+    const struct CtxtRegs *r = host_to_core_specx(ctxt->ctxt_regs, adt->regs->ctxt_regs);
+    *out = amr_with_shadow_regs(adt, ctxtid, r);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: vm_to_core_spec */
+bool vm_to_core_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *ctxt = amr_cur_ctxt(adt, &ctxtid);
+    const struct CtxtRegs *r = vm_to_core_specx(ctxt->ctxt_regs, adt->regs->ctxt_regs);
+    *out = amr_with_shadow_regs(adt, ctxtid, r);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: core_to_host_spec */
+bool core_to_host_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *ctxt = amr_cur_ctxt(adt, &ctxtid);
+    *out = amr_with_cpu_regs(adt, core_to_host_specx(ctxt->ctxt_regs, adt->regs->ctxt_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: core_to_vm_spec */
+bool core_to_vm_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *ctxt = amr_cur_ctxt(adt, &ctxtid);
+    /* core_to_host_specx with its arguments swapped: the shadow registers are
+     * the base and keep the CPU's x0..x30 (spec-notes) */
+    *out = amr_with_cpu_regs(adt, core_to_host_specx(adt->regs->ctxt_regs, ctxt->ctxt_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: exit_populate_fault_specx */
+static const struct CtxtRegs *exit_populate_fault_specx(const struct CtxtRegs *gp,
+                                                        const struct CtxtRegs *rgp)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(gp);
+    r->esr_el2 = rgp->esr_el2;
+    r->ec = rgp->ec;
+    r->far_el2 = rgp->far_el2;
+    r->hpfar_el2 = rgp->hpfar_el2;
+    return r;
+}
+
+/* VRM AbstractMachineSpec: exit_populate_fault_spec */
+bool exit_populate_fault_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *ctxt = amr_cur_ctxt(adt, &ctxtid);
+    const struct CtxtRegs *r = exit_populate_fault_specx(ctxt->ctxt_regs, adt->regs->ctxt_regs);
+    *out = amr_with_shadow_regs(adt, ctxtid, r);
+    return true;
+}
+
+/* adt with the CPU's esr_el2 set to its elr_el2 + 4 (host_skip_instr, core_handle_sys64). */
+static const struct RData *amr_esr_from_pc(const struct RData *adt)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(adt->regs->ctxt_regs);
+    r->esr_el2 = hs_z_add(adt->regs->ctxt_regs->elr_el2, 4);
+    return amr_with_cpu_regs(adt, r);
+}
+
+/* VRM AbstractMachineSpec: host_skip_instr_spec */
+bool host_skip_instr_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    /* the next pc lands in esr_el2, not elr_el2 (spec-notes) */
+    *out = amr_esr_from_pc(adt);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: core_handle_sys64_spec */
+bool core_handle_sys64_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    /* the next pc lands in esr_el2, not elr_el2 (spec-notes) */
+    *out = amr_esr_from_pc(adt);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: read_esr_el2_spec */
+bool read_esr_el2_spec(const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    *ret = adt->halt ? 0 : adt->regs->ctxt_regs->esr_el2;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: read_hpfar_el2_spec */
+bool read_hpfar_el2_spec(const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    *ret = adt->halt ? 0 : adt->regs->ctxt_regs->hpfar_el2;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: host_get_fault_ipa_spec */
+bool host_get_fault_ipa_spec(hs_z addr, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    /* the page offset comes from far_el2 */
+    hs_z off = hs_z_land(adt->regs->ctxt_regs->far_el2, 4095);
+    *ret = hs_z_lor(addr, off);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: host_dabt_get_rd_spec */
+bool host_dabt_get_rd_spec(hs_z hsr, const struct RData *adt, hs_z *ret)
+{
+    *ret = host_dabt_get_rd_(hsr);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: host_dabt_is_write_spec */
+bool host_dabt_is_write_spec(hs_z hsr, const struct RData *adt, hs_z *ret)
+{
+    *ret = host_dabt_is_write_(hsr);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: host_dabt_get_as_spec */
+bool host_dabt_get_as_spec(hs_z hsr, const struct RData *adt, hs_z *ret)
+{
+    *ret = host_dabt_get_as_(hsr);
+    return true;
+}
+
+/* ---- Encryption of vCPU state ---- */
+
+/* VRM AbstractMachineSpec: encrypt_gp_regs_spec */
+bool encrypt_gp_regs_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out)
+{
+    /* the cipher text goes to memory the abstract state does not model */
+    *out = adt;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: encrypt_sys_regs_spec */
+bool encrypt_sys_regs_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out)
+{
+    /* the cipher text goes to memory the abstract state does not model */
+    *out = adt;
+    return true;
+}
+
+/* The decrypted shadow context of (vmid, vcpuid) through one of the decrypt_*_specx Parameters. */
+typedef void (*amr_decrypt_fn)(const struct CtxtRegs *, const struct CtxtStates *, hs_z, hs_z, hs_z,
+                               const struct CtxtRegs **, const struct CtxtStates **, hs_z *);
+
+static bool amr_decrypt(amr_decrypt_fn specx, hs_z vmid, hs_z vcpuid, const struct RData *adt,
+                        const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    hs_z ctxtid = ctxt_id(vmid, vcpuid);
+    const struct Ctxt *ctxt = amr_shadow_ctxt(adt, ctxtid);
+    hs_z logn = zmap_get_z(adt->data_log, vmid);
+    const struct CtxtRegs *r;
+    const struct CtxtStates *s;
+    hs_z logn1;
+    specx(ctxt->ctxt_regs, ctxt->ctxt_states, adt->doracle, vmid, logn, &r, &s, &logn1);
+    struct Ctxt *c = Ctxt_copy(ctxt);
+    c->ctxt_regs = r;
+    c->ctxt_states = s;
+    *out = amr_with_data_log(amr_with_shadow_ctxt(adt, ctxtid, c), vmid, logn1);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: decrypt_gp_regs_spec */
+bool decrypt_gp_regs_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out)
+{
+    return amr_decrypt(decrypt_gp_regs_specx, vmid, vcpuid, adt, out);
+}
+
+/* VRM AbstractMachineSpec: decrypt_sys_regs_spec */
+bool decrypt_sys_regs_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out)
+{
+    return amr_decrypt(decrypt_sys_regs_specx, vmid, vcpuid, adt, out);
+}
+
+/* ---- Device and timer accesses ---- */
+
+/* VRM AbstractMachineSpec: dev_load_raw_spec */
+bool dev_load_raw_spec(hs_z gfn, hs_z reg, hs_z cbndx, hs_z index, const struct RData *adt,
+                       const struct RData **out)
+{
+    /* the abstract state does not model device registers */
+    *out = adt;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: dev_store_raw_spec */
+bool dev_store_raw_spec(hs_z gfn, hs_z reg, hs_z cbndx, hs_z index, const struct RData *adt,
+                        const struct RData **out)
+{
+    /* the abstract state does not model device registers */
+    *out = adt;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: writel_relaxed_spec */
+bool writel_relaxed_spec(hs_z value, hs_z addr, const struct RData *adt, const struct RData **out)
+{
+    /* halted or not, the write leaves the abstract state as it is */
+    *out = adt;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: writeq_relaxed_spec */
+bool writeq_relaxed_spec(hs_z value, hs_z addr, const struct RData *adt, const struct RData **out)
+{
+    /* halted or not, the write leaves the abstract state as it is */
+    *out = adt;
+    return true;
+}
+
+/* The host's next data-oracle value, and adt with the host's data log advanced. */
+static const struct RData *amr_host_read(const struct RData *adt, hs_z *val)
+{
+    hs_z n = zmap_get_z(adt->data_log, HOSTVISOR);
+    *val = hs_data_oracle(adt->doracle, HOSTVISOR, n);
+    return amr_with_data_log(adt, HOSTVISOR, hs_z_add(n, 1));
+}
+
+/* VRM AbstractMachineSpec: readq_relaxed_spec */
+bool readq_relaxed_spec(hs_z addr, const struct RData *adt, const struct RData **out, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *out = adt;
+        *ret = 0;
+        return true;
+    }
+    *out = amr_host_read(adt, ret);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: readl_relaxed_spec */
+bool readl_relaxed_spec(hs_z addr, const struct RData *adt, const struct RData **out, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *out = adt;
+        *ret = 0;
+        return true;
+    }
+    hs_z val;
+    *out = amr_host_read(adt, &val);
+    /* a 32-bit read keeps the low 32 bits */
+    *ret = hs_z_land(val, INVALID);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: timer_set_cntvoff_spec */
+bool timer_set_cntvoff_spec(const struct RData *adt, const struct RData **out)
+{
+    /* the abstract state does not model the virtual timer offset */
+    *out = adt;
+    return true;
+}

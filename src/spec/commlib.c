@@ -627,3 +627,113 @@ hs_z hs_data_oracle(hs_z seed, hs_z a, hs_z b)
     h = absorb(h, b);
     return (hs_z)h;
 }
+
+/* ---- Parameters of AbstractMachineSpec shared by several layers ---- */
+
+/* VRM AbstractMachineSpec: verify_img */
+hs_z verify_img(hs_z vmid, hs_z addr)
+{
+    /* our choice: the image verifies when vmid plus its page number is even */
+    hs_z page = hs_z_div(addr, PAGE_SIZE);
+    return hs_z_eqb(hs_z_mod(hs_z_add(vmid, page), 2), 0) ? 1 : 0;
+}
+
+/* VRM AbstractMachineSpec: shared_kvm */
+hs_z shared_kvm(hs_z vmid)
+{
+    /* our choice: one page per VM from SHARED_KVM_START */
+    return hs_z_add(SHARED_KVM_START, hs_z_mul(vmid, PAGE_SIZE));
+}
+
+/* VRM AbstractMachineSpec: shared_vcpu */
+hs_z shared_vcpu(hs_z vmid, hs_z vcpuid)
+{
+    /* our choice: one page per vCPU context from SHARED_VCPU_START */
+    return hs_z_add(SHARED_VCPU_START, hs_z_mul(ctxt_id(vmid, vcpuid), PAGE_SIZE));
+}
+
+/* VRM AbstractMachineSpec: decrypt_gp_regs_specx */
+void decrypt_gp_regs_specx(const struct CtxtRegs *cregs, const struct CtxtStates *cstates,
+                           hs_z dorc_seed, hs_z vmid, hs_z logn,
+                           const struct CtxtRegs **cregs_out,
+                           const struct CtxtStates **cstates_out, hs_z *logn_out)
+{
+    /* our choice: x0..x30, pc, pstate read in that order, one oracle value each */
+    struct CtxtRegs *r = CtxtRegs_copy(cregs);
+    struct CtxtStates *s = CtxtStates_copy(cstates);
+    hs_z *gp[31] = {
+        &r->x0, &r->x1, &r->x2, &r->x3, &r->x4, &r->x5, &r->x6, &r->x7,
+        &r->x8, &r->x9, &r->x10, &r->x11, &r->x12, &r->x13, &r->x14, &r->x15,
+        &r->x16, &r->x17, &r->x18, &r->x19, &r->x20, &r->x21, &r->x22, &r->x23,
+        &r->x24, &r->x25, &r->x26, &r->x27, &r->x28, &r->x29, &r->x30,
+    };
+    hs_z n = logn;
+    for (int i = 0; i < 31; i++) {
+        *gp[i] = hs_data_oracle(dorc_seed, vmid, n);
+        n = hs_z_add(n, 1);
+    }
+    s->pc = hs_data_oracle(dorc_seed, vmid, n);
+    n = hs_z_add(n, 1);
+    s->pstate = hs_data_oracle(dorc_seed, vmid, n);
+    n = hs_z_add(n, 1);
+    *cregs_out = r;
+    *cstates_out = s;
+    *logn_out = n;
+}
+
+/* The field of system register idx (SYSREGS_START <= idx < SYSREGS_START +
+ * SHADOW_SYS_REGS_SIZE) in r or s, as the register-index dispatch of the
+ * shadow context places it; NULL for MDCCINT_EL1, which has no field. */
+static hs_z *sys_reg_field(struct CtxtRegs *r, struct CtxtStates *s, hs_z idx)
+{
+    switch ((int)idx) {
+    case MPIDR_EL1: return &r->mpidr_el1;
+    case CSSELR_EL1: return &r->csselr_el1;
+    case SCTLR_EL1: return &r->sctlr_el1;
+    case ACTLR_EL1: return &r->actlr_el1;
+    case CPACR_EL1: return &r->cpacr_el1;
+    case TTBR0_EL1: return &r->ttbr0_el1;
+    case TTBR1_EL1: return &r->ttbr1_el1;
+    case TCR_EL1: return &r->tcr_el1;
+    case ESR_EL1: return &s->esr_el1;
+    case AFSR0_EL1: return &r->afsr0_el1;
+    case AFSR1_EL1: return &r->afsr1_el1;
+    case FAR_EL1: return &r->far_el1;
+    case MAIR_EL1: return &r->mair_el1;
+    case VBAR_EL1: return &r->vbar_el1;
+    case CONTEXTIDR_EL1: return &r->contextidr_el1;
+    case TPIDR_EL0: return &r->tpidr_el0;
+    case TPIDRRO_EL0: return &r->tpidrro_el0;
+    case TPIDR_EL1: return &r->tpidr_el1;
+    case AMAIR_EL1: return &r->amair_el1;
+    case CNTKCTL_EL1: return &r->cntkctl_el1;
+    case PAR_EL1: return &r->par_el1;
+    case MDSCR_EL1: return &r->mdscr_el1;
+    case ELR_EL2: return &r->elr_el2;
+    default: return NULL;
+    }
+}
+
+/* VRM AbstractMachineSpec: decrypt_sys_regs_specx */
+void decrypt_sys_regs_specx(const struct CtxtRegs *cregs, const struct CtxtStates *cstates,
+                            hs_z dorc_seed, hs_z vmid, hs_z logn,
+                            const struct CtxtRegs **cregs_out,
+                            const struct CtxtStates **cstates_out, hs_z *logn_out)
+{
+    /* our choice: the SHADOW_SYS_REGS_SIZE registers from SYSREGS_START in
+     * index order, one oracle value each (MDCCINT_EL1's value is dropped) */
+    struct CtxtRegs *r = CtxtRegs_copy(cregs);
+    struct CtxtStates *s = CtxtStates_copy(cstates);
+    hs_z n = logn;
+    hs_z end = hs_z_add(SYSREGS_START, SHADOW_SYS_REGS_SIZE);
+    for (hs_z idx = SYSREGS_START; hs_z_ltb(idx, end); idx = hs_z_add(idx, 1)) {
+        hs_z *f = sys_reg_field(r, s, idx);
+        hs_z v = hs_data_oracle(dorc_seed, vmid, n);
+        if (f)
+            *f = v;
+        n = hs_z_add(n, 1);
+    }
+    *cregs_out = r;
+    *cstates_out = s;
+    *logn_out = n;
+}

@@ -206,6 +206,55 @@ bool hs_case_fails(const struct hs_layer_check *lc, const struct hs_prim *p,
     return hs_check_case(lc, p, c, e2e, NULL, NULL) == HS_FAIL;
 }
 
+static void note_fail_path(const struct hs_check_report *rep, char *buf, size_t n);
+
+/* What a failure is, for shrinking: its first path with map keys and list
+ * indexes dropped (shared.npts[].pt_pud_next), "result" or "stuck:<prim>". */
+static void failure_kind(const struct hs_check_report *rep, char *buf, size_t n)
+{
+    char path[256];
+    note_fail_path(rep, path, sizeof path);
+    size_t k = 0;
+    bool in_key = false;
+    for (const char *c = path; *c && k + 1 < n; c++) {
+        if (*c == ']')
+            in_key = false;
+        if (!in_key)
+            buf[k++] = *c;
+        if (*c == '[')
+            in_key = true;
+    }
+    buf[k] = 0;
+}
+
+/* The start pair of c is related: shrinking must not leave the states the
+ * generators build (a broken invariant makes a different, false failure). */
+static bool start_related(const struct hs_layer_check *lc, const struct hs_case *c, bool e2e)
+{
+    const struct RData *l = lc->lower_state ? lc->lower_state(c->h) : c->h;
+    bool (*rel)(struct hs_diff *, const struct RData *, const struct RData *) =
+        e2e && lc->relate_e2e ? lc->relate_e2e : lc->relate;
+    if (!rel)
+        return true;
+    struct hs_diff d;
+    hs_diff_init(&d, NULL, "high", "low");
+    return rel(&d, c->h, l);
+}
+
+/* c still fails, and in the same way as the case being shrunk. */
+static bool fails_alike(const struct hs_layer_check *lc, const struct hs_prim *p,
+                        const struct hs_case *c, bool e2e, const char *kind)
+{
+    if (!start_related(lc, c, e2e))
+        return false;
+    struct hs_check_report rep;
+    if (hs_check_case(lc, p, c, e2e, NULL, &rep) != HS_FAIL)
+        return false;
+    char k[256];
+    failure_kind(&rep, k, sizeof k);
+    return strcmp(k, kind) == 0;
+}
+
 /* ---- shrinking ---- */
 
 bool hs_shrink_arg(const struct hs_prim *p, const hs_z *args, int i, size_t n, hs_z *out)
@@ -238,7 +287,8 @@ bool hs_shrink_arg(const struct hs_prim *p, const hs_z *args, int i, size_t n, h
 
 /* One greedy pass over the state's candidates; true when one was accepted. */
 static bool shrink_state(const struct hs_layer_check *lc, const struct hs_prim *p,
-                         struct hs_case *cur, bool e2e, long max, struct hs_shrink_stats *st)
+                         struct hs_case *cur, bool e2e, const char *kind, long max,
+                         struct hs_shrink_stats *st)
 {
     bool any = false;
     for (size_t n = 0; st->attempts < max; n++) {
@@ -251,7 +301,8 @@ static bool shrink_state(const struct hs_layer_check *lc, const struct hs_prim *
         st->attempts++;
         struct hs_case t = *cur;
         t.h = cand.p;
-        if (t.h && !hs_val_eq(&hs_type_RData, cand, hs_vp(cur->h)) && hs_case_fails(lc, p, &t, e2e)) {
+        if (t.h && !hs_val_eq(&hs_type_RData, cand, hs_vp(cur->h)) &&
+            fails_alike(lc, p, &t, e2e, kind)) {
             /* keep this simpler state and start over from its first candidate */
             *cur = t;
             st->accepted++;
@@ -266,7 +317,7 @@ static bool shrink_state(const struct hs_layer_check *lc, const struct hs_prim *
 
 /* One greedy pass over the candidates of argument i. */
 static bool shrink_one_arg(const struct hs_layer_check *lc, const struct hs_prim *p,
-                           struct hs_case *cur, int i, bool e2e, long max,
+                           struct hs_case *cur, int i, bool e2e, const char *kind, long max,
                            struct hs_shrink_stats *st)
 {
     bool any = false;
@@ -277,7 +328,7 @@ static bool shrink_one_arg(const struct hs_layer_check *lc, const struct hs_prim
         st->attempts++;
         struct hs_case t = *cur;
         t.args[i] = v;
-        if (hs_case_fails(lc, p, &t, e2e)) {
+        if (fails_alike(lc, p, &t, e2e, kind)) {
             *cur = t;
             st->accepted++;
             any = true;
@@ -299,11 +350,18 @@ void hs_shrink_case(const struct hs_layer_check *lc, const struct hs_prim *p,
     if (max_attempts <= 0)
         max_attempts = HS_SHRINK_ATTEMPTS;
     struct hs_case cur = *c;
+    struct hs_check_report rep;
+    char kind[256];
+    if (hs_check_case(lc, p, c, e2e, NULL, &rep) != HS_FAIL) {
+        *out = cur;
+        return;
+    }
+    failure_kind(&rep, kind, sizeof kind);
     bool progress = true;
     while (progress && st->attempts < max_attempts) {
-        progress = shrink_state(lc, p, &cur, e2e, max_attempts, st);
+        progress = shrink_state(lc, p, &cur, e2e, kind, max_attempts, st);
         for (int i = 0; i < p->nargs; i++)
-            progress |= shrink_one_arg(lc, p, &cur, i, e2e, max_attempts, st);
+            progress |= shrink_one_arg(lc, p, &cur, i, e2e, kind, max_attempts, st);
     }
     *out = cur;
 }

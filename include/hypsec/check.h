@@ -46,8 +46,10 @@ struct hs_layer_check {
     const char *const *e2e_stack;
 };
 
+/* The layers the oracle knows, bottom to top (src/check/registry.c), and their number. */
 extern const struct hs_layer_check *const hs_layer_checks[];
 extern const int hs_nlayer_checks;
+/* The oracle of the layer of that name, or NULL. */
 const struct hs_layer_check *hs_layer_check_find(const char *layer);
 
 /* The outcome of one check. */

@@ -14,7 +14,9 @@ typedef union hs_val {
     const void *p;
 } hs_val;
 
+/* A scalar as an hs_val. */
 static inline hs_val hs_vz(hs_z z) { hs_val v; v.z = z; return v; }
+/* A pointer as an hs_val. */
 static inline hs_val hs_vp(const void *p) { hs_val v; v.z = 0; v.p = p; return v; }
 
 /*
@@ -75,7 +77,9 @@ struct hs_list {
     size_t len;
 };
 
+/* head :: tail, in the arena. */
 const struct hs_list *hs_cons(hs_val head, const struct hs_list *tail);
+/* The number of elements of l (0 for nil). */
 size_t hs_list_len(const struct hs_list *l);
 /* a ++ b (copies a). */
 const struct hs_list *hs_list_append(const struct hs_list *a, const struct hs_list *b);

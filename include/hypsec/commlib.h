@@ -107,6 +107,10 @@ bool H_CalLock(const struct hs_list *l);
 const struct hs_list *hs_multi_oracle(hs_z seed, hs_z id, hs_z cpu, const struct hs_list *l);
 /* DataOracle of seed: a value for (a, b) in [0, 2^64). */
 hs_z hs_data_oracle(hs_z seed, hs_z a, hs_z b);
+/* A seed whose DataOracle gives v at (a, b): hs_data_oracle(seed, a, b) == v
+ * for a, b, v in [0, 2^64). Generators use it to make the oracle give the
+ * value a branch needs (the hash is inverted, not searched). */
+hs_z hs_data_oracle_seed(hs_z a, hs_z b, hs_z v);
 
 /* VRM AbstractMachineSpec Parameters that several layers' specs use. The Coq
  * leaves them abstract; ours are fixed functions (docs/spec-notes.md,

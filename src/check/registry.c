@@ -6,12 +6,16 @@
 
 extern const struct hs_layer_check hs_check_PTAlloc, hs_check_PTWalk, hs_check_NPTWalk,
     hs_check_NPTOps;
+extern const struct hs_layer_check hs_check_VCPUOpsAux, hs_check_VCPUOps, hs_check_CtxtSwitch;
 
 const struct hs_layer_check *const hs_layer_checks[] = {
     &hs_check_PTAlloc,
     &hs_check_PTWalk,
     &hs_check_NPTWalk,
     &hs_check_NPTOps,
+    &hs_check_VCPUOpsAux,
+    &hs_check_VCPUOps,
+    &hs_check_CtxtSwitch,
 };
 
 const int hs_nlayer_checks = (int)(sizeof hs_layer_checks / sizeof hs_layer_checks[0]);

@@ -2012,3 +2012,825 @@ bool timer_set_cntvoff_spec(const struct RData *adt, const struct RData **out)
     *out = adt;
     return true;
 }
+
+/* ==== VCPU context primitives ====
+ * The shadow contexts by register index, the data-oracle reads of a vCPU's
+ * registers, the register and trap-register moves of a world switch, and
+ * the current VM and vCPU (the primitives of VCPUOpsAux, VCPUOps and
+ * CtxtSwitch code). */
+#include <stddef.h>
+
+#include "hypsec/vcpu.h"
+
+/* VRM AbstractMachineSpec: reg_desc */
+hs_z reg_desc(hs_z index)
+{
+    /* our choice: a distinct 64-bit value per index below 2^64 (an odd
+     * multiplier is a bijection modulo 2^64) */
+    hs_z i = hs_z_mod(index, HS_Z_2P64);
+    return hs_z_mod(hs_z_mul(i, 0x1e3779b97f4a7c15LL), HS_Z_2P64);
+}
+
+/* VRM AbstractMachineSpec: exception_vector */
+hs_z exception_vector(hs_z pstate)
+{
+    /* our choice: the offset of the synchronous vector the mode bits select:
+     * from EL1 (mode 4 or 5) 0x200, from AArch32 (bit 4) 0x600, else 0x400 */
+    hs_z mode = hs_z_land(pstate, 15);
+    if (hs_z_eqb(mode, 4) || hs_z_eqb(mode, 5))
+        return 0x200;
+    if (!hs_z_eqb(hs_z_land(pstate, 16), 0))
+        return 0x600;
+    return 0x400;
+}
+
+/* Where the field of a shadow context that a register index names lives:
+ * in the states or the registers, at an offset. */
+struct ctxt_slot {
+    bool in_states;
+    size_t off;
+};
+
+static bool ctxt_slot_at(struct ctxt_slot *slot, bool in_states, size_t off)
+{
+    slot->in_states = in_states;
+    slot->off = off;
+    return true;
+}
+
+/* The field of register index, in the order of the Coq dispatch; false for
+ * an index without one (SP, SP_EL1, the AArch32 SPSRs, MDCCINT_EL1, and any
+ * index outside X0..ESR_EL2). */
+static bool ctxt_slot_of(hs_z index, struct ctxt_slot *slot)
+{
+    if (hs_z_ltb(index, X0) || hs_z_gtb(index, ESR_EL2))
+        return false;
+    switch ((int)index) {
+    case X0: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x0));
+    case X1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x1));
+    case X2: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x2));
+    case X3: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x3));
+    case X4: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x4));
+    case X5: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x5));
+    case X6: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x6));
+    case X7: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x7));
+    case X8: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x8));
+    case X9: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x9));
+    case X10: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x10));
+    case X11: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x11));
+    case X12: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x12));
+    case X13: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x13));
+    case X14: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x14));
+    case X15: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x15));
+    case X16: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x16));
+    case X17: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x17));
+    case X18: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x18));
+    case X19: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x19));
+    case X20: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x20));
+    case X21: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x21));
+    case X22: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x22));
+    case X23: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x23));
+    case X24: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x24));
+    case X25: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x25));
+    case X26: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x26));
+    case X27: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x27));
+    case X28: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x28));
+    case X29: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x29));
+    case X30: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, x30));
+    case PC: return ctxt_slot_at(slot, true, offsetof(struct CtxtStates, pc));
+    case PSTATE: return ctxt_slot_at(slot, true, offsetof(struct CtxtStates, pstate));
+    case ELR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, elr_el1));
+    case SPSR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, spsr_el1));
+    case FAR_EL2: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, far_el2));
+    case HPFAR_EL2: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, hpfar_el2));
+    case HCR_EL2: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, hcr_el2));
+    case EC: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, ec));
+    case DIRTY: return ctxt_slot_at(slot, true, offsetof(struct CtxtStates, dirty));
+    case FLAGS: return ctxt_slot_at(slot, true, offsetof(struct CtxtStates, flags));
+    case MPIDR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, mpidr_el1));
+    case CSSELR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, csselr_el1));
+    case SCTLR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, sctlr_el1));
+    case ACTLR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, actlr_el1));
+    case CPACR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, cpacr_el1));
+    case TTBR0_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, ttbr0_el1));
+    case TTBR1_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, ttbr1_el1));
+    case TCR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, tcr_el1));
+    case ESR_EL1: return ctxt_slot_at(slot, true, offsetof(struct CtxtStates, esr_el1));
+    case AFSR0_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, afsr0_el1));
+    case AFSR1_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, afsr1_el1));
+    case FAR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, far_el1));
+    case MAIR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, mair_el1));
+    case VBAR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, vbar_el1));
+    case CONTEXTIDR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, contextidr_el1));
+    case TPIDR_EL0: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, tpidr_el0));
+    case TPIDRRO_EL0: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, tpidrro_el0));
+    case TPIDR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, tpidr_el1));
+    case AMAIR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, amair_el1));
+    case CNTKCTL_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, cntkctl_el1));
+    case PAR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, par_el1));
+    case MDSCR_EL1: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, mdscr_el1));
+    case ELR_EL2: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, elr_el2));
+    case SPSR_0: return ctxt_slot_at(slot, true, offsetof(struct CtxtStates, spsr_0));
+    case ESR_EL2: return ctxt_slot_at(slot, false, offsetof(struct CtxtRegs, esr_el2));
+    default: return false;
+    }
+}
+
+/* VRM AbstractMachineSpec: get_shadow_ctxt_specx */
+hs_z get_shadow_ctxt_specx(hs_z index, const struct CtxtRegs *cregs,
+                           const struct CtxtStates *cstates)
+{
+    struct ctxt_slot slot;
+    if (!ctxt_slot_of(index, &slot))
+        return 0;
+    const char *base = slot.in_states ? (const char *)cstates : (const char *)cregs;
+    return *(const hs_z *)(base + slot.off);
+}
+
+/* VRM AbstractMachineSpec: set_shadow_ctxt_specx */
+void set_shadow_ctxt_specx(hs_z index, hs_z val, const struct CtxtRegs *cregs,
+                           const struct CtxtStates *cstates, const struct CtxtRegs **cregs_out,
+                           const struct CtxtStates **cstates_out)
+{
+    *cregs_out = cregs;
+    *cstates_out = cstates;
+    struct ctxt_slot slot;
+    /* an index without a field leaves both unchanged */
+    if (!ctxt_slot_of(index, &slot))
+        return;
+    if (slot.in_states) {
+        struct CtxtStates *s = CtxtStates_copy(cstates);
+        *(hs_z *)((char *)s + slot.off) = val;
+        *cstates_out = s;
+        return;
+    }
+    struct CtxtRegs *r = CtxtRegs_copy(cregs);
+    *(hs_z *)((char *)r + slot.off) = val;
+    *cregs_out = r;
+}
+
+/* VRM AbstractMachineSpec: clear_shadow_gp_regs_specx */
+const struct CtxtRegs *clear_shadow_gp_regs_specx(const struct CtxtRegs *gp)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(gp);
+    hs_z *x[] = {&r->x0,  &r->x1,  &r->x2,  &r->x3,  &r->x4,  &r->x5,  &r->x6,  &r->x7,
+                 &r->x8,  &r->x9,  &r->x10, &r->x11, &r->x12, &r->x13, &r->x14, &r->x15,
+                 &r->x16, &r->x17, &r->x18, &r->x19, &r->x20, &r->x21, &r->x22, &r->x23,
+                 &r->x24, &r->x25, &r->x26, &r->x27, &r->x28, &r->x29, &r->x30};
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
+        *x[i] = 0;
+    return r;
+}
+
+/* VRM AbstractMachineSpec: reset_fp_regs_specx */
+const struct CtxtRegs *reset_fp_regs_specx(const struct CtxtRegs *gp)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(gp);
+    hs_z *q[] = {&r->fp_q0,  &r->fp_q1,  &r->fp_q2,  &r->fp_q3,  &r->fp_q4,  &r->fp_q5,
+                 &r->fp_q6,  &r->fp_q7,  &r->fp_q8,  &r->fp_q9,  &r->fp_q10, &r->fp_q11,
+                 &r->fp_q12, &r->fp_q13, &r->fp_q14, &r->fp_q15, &r->fp_q16, &r->fp_q17,
+                 &r->fp_q18, &r->fp_q19, &r->fp_q20, &r->fp_q21, &r->fp_q22, &r->fp_q23,
+                 &r->fp_q24, &r->fp_q25, &r->fp_q26, &r->fp_q27, &r->fp_q28, &r->fp_q29,
+                 &r->fp_q30, &r->fp_q31, &r->fp_fpsr, &r->fp_fpcr};
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
+        *q[i] = 0;
+    return r;
+}
+
+/* The shadow context of (vmid, vcpuid) with the new registers and states. */
+static const struct RData *vcx_with_ctxt(const struct RData *adt, hs_z ctxtid,
+                                         const struct CtxtRegs *r, const struct CtxtStates *s)
+{
+    struct Ctxt *c = Ctxt_copy(amr_shadow_ctxt(adt, ctxtid));
+    c->ctxt_regs = r;
+    c->ctxt_states = s;
+    return amr_with_shadow_ctxt(adt, ctxtid, c);
+}
+
+/* The next value of the DataOracle of vmid, and adt with vmid's data log advanced. */
+static const struct RData *vcx_data_read(const struct RData *adt, hs_z vmid, hs_z *val)
+{
+    hs_z n = zmap_get_z(adt->data_log, vmid);
+    *val = hs_data_oracle(adt->doracle, vmid, n);
+    struct RData *a = RData_copy(adt);
+    a->data_log = zmap_set_z(adt->data_log, vmid, hs_z_add(n, 1));
+    return a;
+}
+
+/* The next value of the core DataOracle of vmid, and adt with vmid's core data log advanced. */
+static const struct RData *vcx_core_data_read(const struct RData *adt, hs_z vmid, hs_z *val)
+{
+    hs_z n = zmap_get_z(adt->core_data_log, vmid);
+    *val = hs_data_oracle(adt->core_doracle, vmid, n);
+    struct RData *a = RData_copy(adt);
+    a->core_data_log = zmap_set_z(adt->core_data_log, vmid, hs_z_add(n, 1));
+    return a;
+}
+
+/* VRM AbstractMachineSpec: get_sys_reg_desc_val_spec */
+bool get_sys_reg_desc_val_spec(hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_reg(index))
+        return false;
+    *ret = reg_desc(index);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_exception_vector_spec */
+bool get_exception_vector_spec(hs_z pstate, const struct RData *adt, hs_z *ret)
+{
+    /* no halt check: a halted machine computes the vector too */
+    *ret = exception_vector(pstate);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_shadow_ctxt_spec */
+bool get_shadow_ctxt_spec(hs_z vmid, hs_z vcpuid, hs_z index, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    const struct Ctxt *c = amr_shadow_ctxt(adt, ctxt_id(vmid, vcpuid));
+    *ret = get_shadow_ctxt_specx(index, c->ctxt_regs, c->ctxt_states);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_shadow_ctxt_spec */
+bool set_shadow_ctxt_spec(hs_z vmid, hs_z vcpuid, hs_z index, hs_z value, const struct RData *adt,
+                          const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    hs_z ctxtid = ctxt_id(vmid, vcpuid);
+    const struct Ctxt *c = amr_shadow_ctxt(adt, ctxtid);
+    const struct CtxtRegs *r;
+    const struct CtxtStates *s;
+    set_shadow_ctxt_specx(index, value, c->ctxt_regs, c->ctxt_states, &r, &s);
+    *out = vcx_with_ctxt(adt, ctxtid, r, s);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_shadow_esr_spec */
+bool get_shadow_esr_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    *ret = amr_shadow_ctxt(adt, ctxt_id(vmid, vcpuid))->ctxt_regs->esr_el2;
+    return true;
+}
+
+/* The four reads of a vCPU's registers from the DataOracle of vmid. */
+static bool vcx_int_read(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out,
+                         hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *out = adt;
+        *ret = 0;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    *out = vcx_data_read(adt, vmid, ret);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_int_esr_spec */
+bool get_int_esr_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out,
+                      hs_z *ret)
+{
+    return vcx_int_read(vmid, vcpuid, adt, out, ret);
+}
+
+/* VRM AbstractMachineSpec: get_int_gpr_spec */
+bool get_int_gpr_spec(hs_z vmid, hs_z vcpuid, hs_z index, const struct RData *adt,
+                      const struct RData **out, hs_z *ret)
+{
+    /* the register index does not matter: the oracle gives the next value */
+    return vcx_int_read(vmid, vcpuid, adt, out, ret);
+}
+
+/* VRM AbstractMachineSpec: get_int_pc_spec */
+bool get_int_pc_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out,
+                     hs_z *ret)
+{
+    return vcx_int_read(vmid, vcpuid, adt, out, ret);
+}
+
+/* VRM AbstractMachineSpec: get_int_pstate_spec */
+bool get_int_pstate_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt,
+                         const struct RData **out, hs_z *ret)
+{
+    return vcx_int_read(vmid, vcpuid, adt, out, ret);
+}
+
+/* VRM AbstractMachineSpec: set_int_gpr_spec */
+bool set_int_gpr_spec(hs_z vmid, hs_z vcpuid, hs_z index, hs_z value, const struct RData *adt,
+                      const struct RData **out)
+{
+    /* the register goes to the host, outside the abstract state */
+    *out = adt;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: clear_shadow_gp_regs_spec */
+bool clear_shadow_gp_regs_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt,
+                               const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    hs_z ctxtid = ctxt_id(vmid, vcpuid);
+    *out = amr_with_shadow_regs(adt, ctxtid,
+                                clear_shadow_gp_regs_specx(amr_shadow_ctxt(adt, ctxtid)->ctxt_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: reset_fp_regs_spec */
+bool reset_fp_regs_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    hs_z ctxtid = ctxt_id(vmid, vcpuid);
+    *out = amr_with_shadow_regs(adt, ctxtid,
+                                reset_fp_regs_specx(amr_shadow_ctxt(adt, ctxtid)->ctxt_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_shadow_dirty_bit_spec */
+bool get_shadow_dirty_bit_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *ret = 0;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    *ret = amr_shadow_ctxt(adt, ctxt_id(vmid, vcpuid))->ctxt_states->dirty;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_shadow_dirty_bit_spec */
+bool set_shadow_dirty_bit_spec(hs_z vmid, hs_z vcpuid, hs_z value, const struct RData *adt,
+                               const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    hs_z ctxtid = ctxt_id(vmid, vcpuid);
+    const struct Ctxt *c = amr_shadow_ctxt(adt, ctxtid);
+    struct CtxtStates *s = CtxtStates_copy(c->ctxt_states);
+    s->dirty = value;
+    *out = vcx_with_ctxt(adt, ctxtid, c->ctxt_regs, s);
+    return true;
+}
+
+/* The three reads of the core DataOracle of vmid for a vCPU. */
+static bool vcx_core_read(hs_z vmid, hs_z vcpuid, const struct RData *adt,
+                          const struct RData **out, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *out = adt;
+        *ret = 0;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    *out = vcx_core_data_read(adt, vmid, ret);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_vm_fault_addr_spec */
+bool get_vm_fault_addr_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt,
+                            const struct RData **out, hs_z *ret)
+{
+    return vcx_core_read(vmid, vcpuid, adt, out, ret);
+}
+
+/* VRM AbstractMachineSpec: get_int_new_pte_spec */
+bool get_int_new_pte_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt,
+                          const struct RData **out, hs_z *ret)
+{
+    return vcx_core_read(vmid, vcpuid, adt, out, ret);
+}
+
+/* VRM AbstractMachineSpec: get_int_new_level_spec */
+bool get_int_new_level_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt,
+                            const struct RData **out, hs_z *ret)
+{
+    return vcx_core_read(vmid, vcpuid, adt, out, ret);
+}
+
+/* VRM AbstractMachineSpec: get_int_run_vcpuid_spec */
+bool get_int_run_vcpuid_spec(hs_z vmid, const struct RData *adt, const struct RData **out,
+                             hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *out = adt;
+        *ret = 0;
+        return true;
+    }
+    if (!is_vmid(vmid))
+        return false;
+    *out = vcx_core_data_read(adt, vmid, ret);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_cur_vmid_spec */
+bool get_cur_vmid_spec(const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    *ret = adt->halt ? 0 : adt->cur_vmid;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: get_cur_vcpuid_spec */
+bool get_cur_vcpuid_spec(const struct RData *adt, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    *ret = adt->halt ? 0 : adt->cur_vcpuid;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: read_actlr_el1_spec */
+bool read_actlr_el1_spec(const struct RData *adt, const struct RData **out, hs_z *ret)
+{
+    /* a halted machine reads 0 */
+    if (adt->halt) {
+        *out = adt;
+        *ret = 0;
+        return true;
+    }
+    /* the DataOracle and data log of the current VM, whatever VM is reset */
+    *out = vcx_data_read(adt, adt->cur_vmid, ret);
+    return true;
+}
+
+/* VRM AbstractMachineSpec: set_per_cpu_spec */
+bool set_per_cpu_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    struct RData *a = RData_copy(adt);
+    if (hs_z_eqb(vmid, HOSTVISOR) || hs_z_eqb(vmid, COREVISOR)) {
+        /* the host and the core run on this CPU's own context */
+        a->cur_vmid = vmid;
+        a->cur_vcpuid = adt->curid;
+    } else {
+        a->cur_vmid = vmid;
+        a->cur_vcpuid = vcpuid;
+    }
+    *out = a;
+    return true;
+}
+
+/* VRM AbstractMachineSpec: save_sysregs_specx */
+static const struct CtxtRegs *save_sysregs_specx(const struct CtxtRegs *sys,
+                                                 const struct CtxtRegs *rsys)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(sys);
+    r->csselr_el1 = rsys->csselr_el1;
+    r->sctlr_el1 = rsys->sctlr_el1;
+    r->cpacr_el1 = rsys->cpacr_el1;
+    r->ttbr0_el1 = rsys->ttbr0_el1;
+    r->ttbr1_el1 = rsys->ttbr1_el1;
+    r->tcr_el1 = rsys->tcr_el1;
+    r->afsr0_el1 = rsys->afsr0_el1;
+    r->afsr1_el1 = rsys->afsr1_el1;
+    r->far_el1 = rsys->far_el1;
+    r->mair_el1 = rsys->mair_el1;
+    r->vbar_el1 = rsys->vbar_el1;
+    r->contextidr_el1 = rsys->contextidr_el1;
+    r->amair_el1 = rsys->amair_el1;
+    r->cntkctl_el1 = rsys->cntkctl_el1;
+    r->par_el1 = rsys->par_el1;
+    r->tpidr_el1 = rsys->tpidr_el1;
+    r->spsr_el1 = rsys->spsr_el1;
+    r->mdscr_el1 = rsys->mdscr_el1;
+    r->sp_el0 = rsys->sp_el0;
+    r->tpidr_el0 = rsys->tpidr_el0;
+    r->tpidrro_el0 = rsys->tpidrro_el0;
+    /* the guest's MPIDR is the CPU's VMPIDR */
+    r->mpidr_el1 = rsys->vmpidr_el2;
+    r->actlr_el1 = rsys->actlr_el1;
+    r->sp_el1 = rsys->sp_el1;
+    r->elr_el1 = rsys->elr_el1;
+    return r;
+}
+
+/* VRM AbstractMachineSpec: save_sysregs_spec */
+bool save_sysregs_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *c = amr_cur_ctxt(adt, &ctxtid);
+    *out = amr_with_shadow_regs(adt, ctxtid, save_sysregs_specx(c->ctxt_regs, adt->regs->ctxt_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: restore_sysregs_specx */
+static const struct CtxtRegs *restore_sysregs_specx(const struct CtxtRegs *sys,
+                                                    const struct CtxtStates *csts,
+                                                    const struct CtxtRegs *rsys)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(rsys);
+    r->csselr_el1 = sys->csselr_el1;
+    r->sctlr_el1 = sys->sctlr_el1;
+    r->cpacr_el1 = sys->cpacr_el1;
+    r->ttbr0_el1 = sys->ttbr0_el1;
+    r->ttbr1_el1 = sys->ttbr1_el1;
+    r->tcr_el1 = sys->tcr_el1;
+    r->afsr0_el1 = sys->afsr0_el1;
+    r->afsr1_el1 = sys->afsr1_el1;
+    r->far_el1 = sys->far_el1;
+    r->mair_el1 = sys->mair_el1;
+    r->vbar_el1 = sys->vbar_el1;
+    r->contextidr_el1 = sys->contextidr_el1;
+    r->amair_el1 = sys->amair_el1;
+    r->cntkctl_el1 = sys->cntkctl_el1;
+    r->par_el1 = sys->par_el1;
+    r->tpidr_el1 = sys->tpidr_el1;
+    r->spsr_el1 = sys->spsr_el1;
+    r->mdscr_el1 = sys->mdscr_el1;
+    r->sp_el0 = sys->sp_el0;
+    r->tpidr_el0 = sys->tpidr_el0;
+    r->tpidrro_el0 = sys->tpidrro_el0;
+    /* the saved pstate and pc become the exception return state */
+    r->spsr_el2 = csts->pstate;
+    r->vmpidr_el2 = sys->mpidr_el1;
+    r->mpidr_el1 = sys->mpidr_el1;
+    r->actlr_el1 = sys->actlr_el1;
+    r->sp_el1 = sys->sp_el1;
+    r->elr_el2 = csts->pc;
+    r->elr_el1 = sys->elr_el1;
+    r->esr_el2 = sys->esr_el2;
+    r->ec = sys->ec;
+    r->far_el2 = sys->far_el2;
+    r->hpfar_el2 = sys->hpfar_el2;
+    return r;
+}
+
+/* VRM AbstractMachineSpec: restore_sysregs_spec */
+bool restore_sysregs_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *c = amr_cur_ctxt(adt, &ctxtid);
+    *out = amr_with_cpu_regs(adt, restore_sysregs_specx(c->ctxt_regs, c->ctxt_states,
+                                                        adt->regs->ctxt_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: fpsimd_save_state_specx */
+static const struct CtxtRegs *fpsimd_save_state_specx(const struct CtxtRegs *gp,
+                                                      const struct CtxtRegs *rgp)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(gp);
+    r->fp_q0 = rgp->fp_q0;
+    r->fp_q1 = rgp->fp_q1;
+    r->fp_q2 = rgp->fp_q2;
+    r->fp_q3 = rgp->fp_q3;
+    r->fp_q4 = rgp->fp_q4;
+    r->fp_q5 = rgp->fp_q5;
+    r->fp_q6 = rgp->fp_q6;
+    r->fp_q7 = rgp->fp_q7;
+    r->fp_q8 = rgp->fp_q8;
+    r->fp_q9 = rgp->fp_q9;
+    r->fp_q10 = rgp->fp_q10;
+    r->fp_q11 = rgp->fp_q11;
+    r->fp_q12 = rgp->fp_q12;
+    r->fp_q13 = rgp->fp_q13;
+    r->fp_q14 = rgp->fp_q14;
+    r->fp_q15 = rgp->fp_q15;
+    r->fp_q16 = rgp->fp_q16;
+    r->fp_q17 = rgp->fp_q17;
+    r->fp_q18 = rgp->fp_q18;
+    r->fp_q19 = rgp->fp_q19;
+    r->fp_q20 = rgp->fp_q20;
+    r->fp_q21 = rgp->fp_q21;
+    r->fp_q22 = rgp->fp_q22;
+    r->fp_q23 = rgp->fp_q23;
+    r->fp_q24 = rgp->fp_q24;
+    r->fp_q25 = rgp->fp_q25;
+    r->fp_q26 = rgp->fp_q26;
+    r->fp_q27 = rgp->fp_q27;
+    r->fp_q28 = rgp->fp_q28;
+    r->fp_q29 = rgp->fp_q29;
+    r->fp_q30 = rgp->fp_q30;
+    r->fp_q31 = rgp->fp_q31;
+    r->fp_fpsr = rgp->fp_fpsr;
+    r->fp_fpcr = rgp->fp_fpcr;
+    return r;
+}
+
+/* VRM AbstractMachineSpec: fpsimd_save_state_spec */
+bool fpsimd_save_state_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *c = amr_cur_ctxt(adt, &ctxtid);
+    *out = amr_with_shadow_regs(adt, ctxtid,
+                                fpsimd_save_state_specx(c->ctxt_regs, adt->regs->ctxt_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: fpsimd_restore_state_specx */
+static const struct CtxtRegs *fpsimd_restore_state_specx(const struct CtxtRegs *gp,
+                                                         const struct CtxtRegs *rgp)
+{
+    /* the same field moves as the save, in the other direction */
+    return fpsimd_save_state_specx(rgp, gp);
+}
+
+/* VRM AbstractMachineSpec: fpsimd_restore_state_spec */
+bool fpsimd_restore_state_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *c = amr_cur_ctxt(adt, &ctxtid);
+    *out = amr_with_cpu_regs(adt, fpsimd_restore_state_specx(c->ctxt_regs, adt->regs->ctxt_regs));
+    return true;
+}
+
+/* adt {regs: (regs adt) {trap_regs: t}} */
+static const struct RData *vcx_with_trap_regs(const struct RData *adt, const struct TrapRegs *t)
+{
+    struct Ctxt *c = Ctxt_copy(adt->regs);
+    c->trap_regs = t;
+    struct RData *a = RData_copy(adt);
+    a->regs = c;
+    return a;
+}
+
+/* VRM AbstractMachineSpec: activate_traps_specx */
+static const struct TrapRegs *activate_traps_specx(const struct TrapRegs *regt)
+{
+    struct TrapRegs *t = TrapRegs_copy(regt);
+    t->pmuselr_el0 = 0;
+    t->pmuserenr_el0 = ARMV8_PMU_USERENR_MASK;
+    t->mdcr_el2 = HYPSEC_MDCR_EL2_FLAG;
+    t->cptr_el2 = CPTR_VM;
+    return t;
+}
+
+/* VRM AbstractMachineSpec: activate_traps_spec */
+bool activate_traps_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    *out = vcx_with_trap_regs(adt, activate_traps_specx(adt->regs->trap_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: deactivate_traps_specx */
+static const struct TrapRegs *deactivate_traps_specx(const struct TrapRegs *regt)
+{
+    /* pmuselr_el0 keeps its value */
+    struct TrapRegs *t = TrapRegs_copy(regt);
+    t->pmuserenr_el0 = 0;
+    t->mdcr_el2 = 0;
+    t->cptr_el2 = CPTR_EL2_DEFAULT;
+    return t;
+}
+
+/* VRM AbstractMachineSpec: deactivate_traps_spec */
+bool deactivate_traps_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    *out = vcx_with_trap_regs(adt, deactivate_traps_specx(adt->regs->trap_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: timer_enable_traps_specx */
+static const struct TrapRegs *timer_enable_traps_specx(const struct TrapRegs *regt)
+{
+    struct TrapRegs *t = TrapRegs_copy(regt);
+    t->cnthctl_el2 = hs_z_add(hs_z_sub(regt->cnthctl_el2, CNTHCTL_EL1PCEN), CNTHCTL_EL1PCTEN);
+    return t;
+}
+
+/* VRM AbstractMachineSpec: timer_enable_traps_spec */
+bool timer_enable_traps_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    *out = vcx_with_trap_regs(adt, timer_enable_traps_specx(adt->regs->trap_regs));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: vm_el2_restore_state_specx */
+static const struct CtxtRegs *vm_el2_restore_state_specx(const struct CtxtRegs *regc,
+                                                         const struct CtxtRegs *ctxt, hs_z vttbr)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(regc);
+    r->vttbr_el2 = vttbr;
+    r->tpidr_el2 = ctxt->tpidr_el2;
+    r->hcr_el2 = HCR_HYPSEC_VM_FLAGS;
+    return r;
+}
+
+/* VRM AbstractMachineSpec: vm_el2_restore_state_spec */
+bool vm_el2_restore_state_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z ctxtid;
+    const struct Ctxt *c = amr_cur_ctxt(adt, &ctxtid);
+    hs_z vttbr = pt_vttbr(adt->cur_vmid);
+    *out = amr_with_cpu_regs(adt, vm_el2_restore_state_specx(adt->regs->ctxt_regs, c->ctxt_regs,
+                                                             vttbr));
+    return true;
+}
+
+/* VRM AbstractMachineSpec: host_el2_restore_state_specx */
+static const struct CtxtRegs *host_el2_restore_state_specx(const struct CtxtRegs *regc,
+                                                           hs_z vttbr)
+{
+    struct CtxtRegs *r = CtxtRegs_copy(regc);
+    r->vttbr_el2 = vttbr;
+    r->hcr_el2 = HCR_HOST_NVHE_FLAGS;
+    r->tpidr_el2 = 0;
+    return r;
+}
+
+/* VRM AbstractMachineSpec: host_el2_restore_state_spec */
+bool host_el2_restore_state_spec(const struct RData *adt, const struct RData **out)
+{
+    /* a halted machine ignores writes */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    *out = amr_with_cpu_regs(adt, host_el2_restore_state_specx(adt->regs->ctxt_regs,
+                                                               pt_vttbr(HOSTVISOR)));
+    return true;
+}

@@ -628,6 +628,49 @@ hs_z hs_data_oracle(hs_z seed, hs_z a, hs_z b)
     return (hs_z)h;
 }
 
+/* The inverse of u -> u ^ (u >> s) on 64 bits. */
+static uint64_t unxorshift(uint64_t y, int s)
+{
+    uint64_t x = y;
+    for (int i = 0; i <= 64 / s; i++)
+        x = y ^ (x >> s);
+    return x;
+}
+
+/* The inverse of an odd c modulo 2^64 (Newton's iteration). */
+static uint64_t inverse_odd(uint64_t c)
+{
+    uint64_t x = c;
+    for (int i = 0; i < 5; i++)
+        x *= 2 - c * x;
+    return x;
+}
+
+/* The inverse of mix64. */
+static uint64_t unmix64(uint64_t z)
+{
+    z = unxorshift(z, 31);
+    z *= inverse_odd(0x94d049bb133111ebULL);
+    z = unxorshift(z, 27);
+    z *= inverse_odd(0xbf58476d1ce4e5b9ULL);
+    z = unxorshift(z, 30);
+    return z - 0x9e3779b97f4a7c15ULL;
+}
+
+/* The h with absorb(h, v) == y, for v in [0, 2^64) (its high half is 0). */
+static uint64_t unabsorb(uint64_t y, hs_z v)
+{
+    return unmix64(unmix64(y)) ^ (uint64_t)v;
+}
+
+hs_z hs_data_oracle_seed(hs_z a, hs_z b, hs_z v)
+{
+    /* undo the absorption of b, then of a, then of the seed into the start value */
+    uint64_t h = unabsorb((uint64_t)v, b);
+    h = unabsorb(h, a);
+    return (hs_z)unabsorb(h, (hs_z)0x6a09e667f3bcc908ULL);
+}
+
 /* ---- Parameters of AbstractMachineSpec shared by several layers ---- */
 
 /* VRM AbstractMachineSpec: verify_img */

@@ -1,0 +1,248 @@
+/* Layer 17, MemoryOps: the spec of prot_and_map_vm_s2pt (the primitive the
+ * VCPUOpsAux code calls to map a faulting page of a VM), with the two
+ * MemManager steps it is built from: assign_pfn_to_vm (a host page becomes
+ * the VM's: s2page owner, host mapping revoked, contents from the data
+ * oracle) and map_pfn_vm (the page mapped in the VM's stage-2 table). */
+#include "hypsec/commlib.h"
+#include "hypsec/npt.h"
+#include "hypsec/prims.h"
+
+/* Whether l replays (H_CalLock) to a lock nobody holds: exactly when a
+ * WAIT_LOCK may follow it (a held or broken log refuses one). */
+static bool ends_released(hs_z cpu, const struct hs_list *l)
+{
+    return H_CalLock(hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), l));
+}
+
+/* One lock taken by this CPU in a step: the log with the other CPUs'
+ * sessions, and the log with this CPU's WAIT_LOCK and OPULL on top. */
+struct pull {
+    hs_z id;
+    const struct hs_list *orac;     /* the other CPUs' events the oracle adds */
+    const struct hs_list *orac_l0;  /* those events, then the old log */
+    const struct hs_list *log1;     /* this CPU's WAIT_LOCK and OPULL on top */
+};
+
+static void pull_of(const struct RData *adt, hs_z id, struct pull *p)
+{
+    hs_z cpu = adt->curid;
+    const struct hs_list *l0 = hs_log_of(adt, id);
+    p->id = id;
+    p->orac = hs_multi_oracle(zmap_get_z(adt->oracle, id), id, cpu, l0);
+    p->orac_l0 = hs_list_append(p->orac, l0);
+    p->log1 = hs_log_cons(hs_ev_pull(cpu, id),
+                          hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), p->orac_l0));
+}
+
+/* log1 with this CPU publishing obj (constructor tag) and releasing the lock on top. */
+static const struct hs_list *released(hs_z cpu, const struct pull *p, int tag, const void *obj)
+{
+    return hs_log_cons(hs_ev_ticket(cpu, REL_LOCK, 0),
+                       hs_log_cons(hs_ev_shared(cpu, tag, obj), p->log1));
+}
+
+/* adt with shared s, halt h, tstate t. */
+static struct RData *with_shared(const struct RData *adt, const struct Shared *s, bool h, hs_z t)
+{
+    struct RData *a = RData_copy(adt);
+    a->shared = s;
+    a->halt = h;
+    a->tstate = t;
+    return a;
+}
+
+/* The assignment of a host page whose count is 0: the page becomes vmid's at
+ * gfn, its contents come from the data oracle, and the host's mapping of it
+ * is replaced by a guest mapping (which may halt the machine). */
+static bool assign_host_page(const struct RData *adt, hs_z vmid, hs_z gfn, hs_z pfn,
+                             const struct pull *sp, const struct pull *pp, const struct zmap *s2p,
+                             const struct NPT *npt, const struct RData **out)
+{
+    hs_z cpu = adt->curid;
+    struct S2Page *pg = S2Page_copy(zmap_get_p(s2p, pfn));
+    pg->s2_owner = vmid;
+    pg->s2_count = 0;
+    pg->s2_gfn = gfn;
+    const struct zmap *s2p2 = zmap_set_p(s2p, pfn, pg);
+    struct pull fp;
+    pull_of(adt, FLATMEM_ID, &fp);
+    const struct zmap *fmem = CalFlatmem(adt->shared->flatmem, fp.orac);
+    hs_z logn = zmap_get_z(adt->data_log, vmid);
+    const struct zmap *fmem2 = zmap_set_z(fmem, pfn, hs_data_oracle(adt->doracle, vmid, logn));
+    const struct npt_entry *e = hs_npt_entry(npt, pfn);
+    if (!is_int(e->level))
+        return false; /* rely: the host entry's level is a 32-bit value */
+    bool h = false;
+    const struct NPT *npt2 = npt;
+    /* a page the host has mapped is remapped as a guest page */
+    hs_z level = hs_z_eqb(phys_page(e->pte), 0) ? 0 : e->level;
+    if (!hs_z_eqb(level, 0) &&
+        !local_mmap(HOSTVISOR, hs_z_mul(pfn, PAGE_SIZE), 3, PAGE_GUEST, npt, &h, &npt2))
+        return false;
+    struct Shared *s = Shared_copy(adt->shared);
+    s->npts = zmap_set_p(adt->shared->npts, HOSTVISOR, npt2);
+    s->s2page = s2p2;
+    s->flatmem = h ? adt->shared->flatmem : fmem2;
+    const struct RData *a = with_shared(adt, s, h, h ? 0 : 1);
+    if (h) {
+        /* halted inside the step: both locks stay held, nothing is published */
+        a = hs_with_log(hs_with_log(a, S2PAGE_ID, sp->log1), pp->id, pp->log1);
+        a = hs_with_lock(hs_with_lock(a, S2PAGE_ID, LockOwnTrue), pp->id, LockOwnTrue);
+        *out = a;
+        return true;
+    }
+    struct RData *b = RData_copy(a);
+    b->data_log = zmap_set_z(adt->data_log, vmid, hs_z_add(logn, 1));
+    a = hs_with_log(b, S2PAGE_ID, released(cpu, sp, OS2_PAGE, s2p2));
+    a = hs_with_log(a, pp->id, released(cpu, pp, ONPT, npt2));
+    a = hs_with_log(a, FLATMEM_ID, hs_log_cons(hs_ev_shared(cpu, OFLATMEM, fmem2), fp.orac_l0));
+    *out = hs_with_lock(hs_with_lock(a, S2PAGE_ID, LockFalse), pp->id, LockFalse);
+    return true;
+}
+
+/* Halted inside the step with the s2page lock held: s2page pulled, nothing published. */
+static const struct RData *assign_halt(const struct RData *adt, const struct pull *sp,
+                                       const struct zmap *s2p)
+{
+    struct Shared *s = Shared_copy(adt->shared);
+    s->s2page = s2p;
+    const struct RData *a = with_shared(adt, s, true, 0);
+    return hs_with_lock(hs_with_log(a, S2PAGE_ID, sp->log1), S2PAGE_ID, LockOwnTrue);
+}
+
+/* VRM MemManagerSpec: assign_pfn_to_vm_spec */
+static bool assign_pfn_to_vm_spec(hs_z vmid, hs_z gfn, hs_z pfn, const struct RData *adt,
+                                  const struct RData **out)
+{
+    if (!is_vmid(vmid) || !is_gfn(gfn) || !is_pfn(pfn))
+        return false; /* rely: a VM, a guest frame and a physical frame */
+    /* a halted machine does nothing */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z cpu = adt->curid;
+    hs_z ptid = NPT_ID;
+    /* the step takes the s2page lock and the host's table lock: both free */
+    if (hs_lock_of(adt, S2PAGE_ID) != LockFalse || hs_lock_of(adt, ptid) != LockFalse)
+        return false;
+    struct pull sp, pp;
+    pull_of(adt, S2PAGE_ID, &sp);
+    pull_of(adt, ptid, &pp);
+    const struct zmap *s2p = CalS2Page(adt->shared->s2page, sp.orac);
+    const struct NPT *npt = CalNPT(hs_npt_of(adt, HOSTVISOR), pp.orac);
+    if (!ends_released(cpu, sp.orac_l0) || !ends_released(cpu, pp.orac_l0))
+        return false;
+    const struct S2Page *page = zmap_get_p(s2p, pfn);
+    if (!is_int(page->s2_owner) || !is_int(page->s2_count) || !is_int64(page->s2_gfn))
+        return false; /* rely: the page's fields fit their C types */
+    if (hs_z_eqb(page->s2_owner, HOSTVISOR)) {
+        if (hs_z_eqb(page->s2_count, 0))
+            return assign_host_page(adt, vmid, gfn, pfn, &sp, &pp, s2p, npt, out);
+        /* a host page shared with others cannot be taken: halt */
+        *out = assign_halt(adt, &sp, s2p);
+        return true;
+    }
+    bool same_gfn = hs_z_eqb(page->s2_gfn, INVALID64) || hs_z_eqb(gfn, page->s2_gfn);
+    if (!(hs_z_eqb(page->s2_owner, vmid) && same_gfn)) {
+        /* another owner's page, or the VM's page at another gfn: halt */
+        *out = assign_halt(adt, &sp, s2p);
+        return true;
+    }
+    /* the VM's own page: mapped again at gfn, the count reset when invalid */
+    struct S2Page *pg = S2Page_copy(page);
+    pg->s2_count = hs_z_eqb(page->s2_count, INVALID) ? 0 : page->s2_count;
+    pg->s2_gfn = gfn;
+    const struct zmap *s2p2 = zmap_set_p(s2p, pfn, pg);
+    struct Shared *s = Shared_copy(adt->shared);
+    s->s2page = s2p2;
+    const struct RData *a = with_shared(adt, s, adt->halt, 1);
+    a = hs_with_log(a, S2PAGE_ID, released(cpu, &sp, OS2_PAGE, s2p2));
+    *out = hs_with_lock(a, S2PAGE_ID, LockFalse);
+    return true;
+}
+
+/* VRM MemManagerSpec: map_pfn_vm_spec */
+static bool map_pfn_vm_spec(hs_z vmid, hs_z addr, hs_z pte, hs_z level, const struct RData *adt,
+                            const struct RData **out)
+{
+    if (!is_vmid(vmid) || !is_addr(addr) || !is_int64(pte))
+        return false; /* rely: a VM, an address and a 64-bit entry */
+    /* a halted machine does nothing */
+    if (adt->halt) {
+        *out = adt;
+        return true;
+    }
+    hs_z cpu = adt->curid;
+    hs_z id = hs_z_add(NPT_ID, vmid);
+    /* the step takes the VM's table lock: it must be free */
+    if (hs_lock_of(adt, id) != LockFalse)
+        return false;
+    struct pull p;
+    pull_of(adt, id, &p);
+    const struct NPT *npt = CalNPT(hs_npt_of(adt, vmid), p.orac);
+    if (!ends_released(cpu, p.orac_l0))
+        return false;
+    hs_z paddr = phys_page(pte);
+    hs_z perm = PAGE_S2_KERNEL;
+    bool block = hs_z_eqb(level, 2);
+    /* a block entry has the table bit cleared; every other level maps a page */
+    hs_z pte2 = block ? hs_z_land(hs_z_lor(paddr, perm), NOT_PMD_TABLE_BIT) : hs_z_lor(paddr, perm);
+    bool h;
+    const struct NPT *npt2;
+    if (!local_mmap(vmid, addr, block ? 2 : 3, pte2, npt, &h, &npt2))
+        return false;
+    const struct RData *a = hs_with_npt(adt, vmid, npt2);
+    struct RData *b = RData_copy(a);
+    b->halt = h;
+    b->tstate = h ? 0 : 1;
+    /* on a halt the lock stays held and the table is not published */
+    a = hs_with_log(b, id, h ? p.log1 : released(cpu, &p, ONPT, npt2));
+    *out = hs_with_lock(a, id, h ? LockOwnTrue : LockFalse);
+    return true;
+}
+
+/* VRM MemoryOpsSpec: prot_and_map_vm_loop */
+static bool prot_and_map_vm_loop(hs_z n, hs_z vmid, hs_z gfn, hs_z pfn, const struct RData *adt,
+                                 hs_z *gfn_out, hs_z *pfn_out, const struct RData **out)
+{
+    /* the recursion assigns gfn, gfn + 1, ... in turn: a loop */
+    for (hs_z k = 0; hs_z_ltb(k, n); k = hs_z_add(k, 1)) {
+        if (!is_gfn(gfn) || !is_pfn(pfn))
+            return false; /* rely: frames in range */
+        if (!assign_pfn_to_vm_spec(vmid, gfn, pfn, adt, &adt))
+            return false;
+        gfn = hs_z_add(gfn, 1);
+        pfn = hs_z_add(pfn, 1);
+    }
+    *gfn_out = gfn;
+    *pfn_out = pfn;
+    *out = adt;
+    return true;
+}
+
+/* VRM MemoryOpsSpec: prot_and_map_vm_s2pt_spec */
+bool prot_and_map_vm_s2pt_spec(hs_z vmid, hs_z addr, hs_z pte, hs_z level, const struct RData *adt,
+                               const struct RData **out)
+{
+    if (!is_vmid(vmid) || !is_addr(addr))
+        return false; /* rely: a VM and an address */
+    hs_z target = phys_page(pte);
+    hs_z pfn = hs_z_div(target, PAGE_SIZE);
+    hs_z gfn = hs_z_div(addr, PAGE_SIZE);
+    const struct RData *adt1;
+    if (!hs_z_eqb(level, 2)) {
+        /* one page */
+        if (!assign_pfn_to_vm_spec(vmid, gfn, pfn, adt, &adt1))
+            return false;
+        return map_pfn_vm_spec(vmid, addr, pte, 3, adt1, out);
+    }
+    /* a 2MB block: the 512 pages from the block's first guest frame */
+    hs_z gfn1 = hs_z_mul(hs_z_div(gfn, PTRS_PER_PMD), PTRS_PER_PMD);
+    hs_z gfn2, pfn2;
+    if (!prot_and_map_vm_loop(PMD_PAGE_NUM, vmid, gfn1, pfn, adt, &gfn2, &pfn2, &adt1))
+        return false;
+    if (!is_int64(gfn2) || !is_int64(pfn2))
+        return false; /* rely: the frames after the block fit 64 bits */
+    return map_pfn_vm_spec(vmid, addr, pte, level, adt1, out);
+}

@@ -1,0 +1,187 @@
+/* Refinement suite of layer 28, VCPUOps (over VCPUOpsAux, identity): both
+ * fresh primitives step by step and end to end (over the VCPUOpsAux code).
+ * Where the VRM code differs from the spec (a new vCPU's restore; end to
+ * end, the aborts of the VCPUOpsAux code: docs/spec-notes.md) the checks
+ * must fail, and only there; wrong implementations must be rejected. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hypsec/sekvm.h"
+#include "vcpu_cases.h"
+
+extern const struct hs_layer_check hs_check_VCPUOps;
+
+enum { SEED = 28028, COUNT = 1500 };
+
+/* A running machine whose current ids name a shadow context. */
+static bool running_vcpu(const struct hs_case *c)
+{
+    return !c->h->halt && is_vm(c->h->cur_vmid) && is_vcpu(c->h->cur_vcpuid);
+}
+
+/* The exit class of the current vCPU, when its exit is a trap; else -1. */
+static hs_z trap_class(const struct RData *s)
+{
+    const struct CtxtRegs *r = vc_cur_ctxt(s)->ctxt_regs;
+    if (r->ec != ARM_EXCEPTION_TRAP || !hs_z_is_u64(r->esr_el2))
+        return -1;
+    return (r->esr_el2 & ESR_ELx_EC_MASK) >> ESR_ELx_EC_SHIFT;
+}
+
+/* End to end, an abort runs the VCPUOpsAux code of prep_abort. */
+static bool abort_exit(const struct hs_case *c, bool e2e)
+{
+    if (!e2e || !running_vcpu(c))
+        return false;
+    hs_z cls = trap_class(c->h);
+    return cls == ESR_ELx_EC_IABT_LOW || cls == ESR_ELx_EC_DABT_LOW;
+}
+
+/* A new vCPU (dirty INVALID64): the code asks is_inc_exe first. */
+static bool new_vcpu(const struct hs_case *c, bool e2e)
+{
+    return running_vcpu(c) && vc_cur_ctxt(c->h)->ctxt_states->dirty == (hs_z)INVALID64;
+}
+
+START_TEST(test_save_shadow_kvm_regs)
+{
+    vc_assert(&hs_check_VCPUOps, "save_shadow_kvm_regs", false, COUNT, SEED, NULL, NULL);
+}
+END_TEST
+
+START_TEST(test_save_shadow_kvm_regs_e2e)
+{
+    vc_assert(&hs_check_VCPUOps, "save_shadow_kvm_regs", true, COUNT, SEED, abort_exit,
+              "data_log[");
+}
+END_TEST
+
+START_TEST(test_restore_shadow_kvm_regs)
+{
+    vc_assert(&hs_check_VCPUOps, "restore_shadow_kvm_regs", false, COUNT, SEED, new_vcpu,
+              "log[|shadow_ctxts[");
+}
+END_TEST
+
+START_TEST(test_restore_shadow_kvm_regs_e2e)
+{
+    vc_assert(&hs_check_VCPUOps, "restore_shadow_kvm_regs", true, COUNT, SEED, new_vcpu,
+              "log[|shadow_ctxts[");
+}
+END_TEST
+
+/* ---- wrong implementations ---- */
+
+/* Treats a 64-bit HVC as a WFx. */
+static void invoke_wrong_save_hvc64_as_wfx(const hs_z *a, hs_z *r)
+{
+    u32 vmid = get_cur_vmid(), vcpuid = get_cur_vcpuid();
+    if (get_shadow_ctxt(vmid, vcpuid, EC) == ARM_EXCEPTION_TRAP) {
+        u64 hsr_ec = (get_shadow_esr(vmid, vcpuid) & ESR_ELx_EC_MASK) >> ESR_ELx_EC_SHIFT;
+        if (hsr_ec == ESR_ELx_EC_WFx || hsr_ec == ESR_ELx_EC_HVC64)
+            prep_wfx(vmid, vcpuid);
+        else if (hsr_ec == ESR_ELx_EC_HVC32)
+            prep_hvc(vmid, vcpuid);
+        else if (hsr_ec == ESR_ELx_EC_IABT_LOW || hsr_ec == ESR_ELx_EC_DABT_LOW)
+            prep_abort(vmid, vcpuid);
+        else
+            panic();
+    }
+    *r = 0;
+}
+
+/* Leaves the fault address register of the shadow context as it was. */
+static void invoke_wrong_restore_keeps_far(const hs_z *a, hs_z *r)
+{
+    u32 vmid = get_cur_vmid(), vcpuid = get_cur_vcpuid();
+    u64 dirty = get_shadow_ctxt(vmid, vcpuid, DIRTY);
+    if (dirty == INVALID64) {
+        if (is_inc_exe(vmid) == 0U) {
+            reset_gp_regs(vmid, vcpuid);
+            reset_sys_regs(vmid, vcpuid);
+        }
+        set_shadow_dirty_bit(vmid, vcpuid, 0UL);
+    } else {
+        if (get_shadow_ctxt(vmid, vcpuid, EC) == ARM_EXCEPTION_TRAP)
+            sync_dirty_to_shadow(vmid, vcpuid);
+        if (dirty & PENDING_EXCEPT_INJECT_FLAG)
+            update_exception_gp_regs(vmid, vcpuid);
+        if (dirty & DIRTY_PC_FLAG)
+            set_shadow_ctxt(vmid, vcpuid, PC, get_shadow_ctxt(vmid, vcpuid, PC) + 4UL);
+        set_shadow_dirty_bit(vmid, vcpuid, 0UL);
+        u64 addr = get_vm_fault_addr(vmid, vcpuid);
+        if (4096UL <= addr && addr < KVM_ADDR_SPACE)
+            post_handle_shadow_s2pt_fault(vmid, vcpuid, addr);
+    }
+    *r = 0;
+}
+
+/* VCPUOpsAux underneath, end to end: WFx marks register 0 dirty, not the pc. */
+static void invoke_wrong_prep_wfx(const hs_z *a, hs_z *r)
+{
+    set_shadow_dirty_bit((u32)a[0], (u32)a[1], 1UL);
+    *r = 0;
+}
+
+START_TEST(test_wrong_save_shadow_kvm_regs)
+{
+    vc_assert_bites(&hs_check_VCPUOps, "save_shadow_kvm_regs", false,
+                    HS_PRIM_save_shadow_kvm_regs, invoke_wrong_save_hvc64_as_wfx, 400, SEED,
+                    NULL, "shadow_ctxts[|tstate");
+}
+END_TEST
+
+START_TEST(test_wrong_restore_shadow_kvm_regs)
+{
+    vc_assert_bites(&hs_check_VCPUOps, "restore_shadow_kvm_regs", false,
+                    HS_PRIM_restore_shadow_kvm_regs, invoke_wrong_restore_keeps_far, 400, SEED,
+                    new_vcpu, "shadow_ctxts[");
+}
+END_TEST
+
+START_TEST(test_wrong_prep_wfx_under_save_e2e)
+{
+    /* step by step save_shadow_kvm_regs runs the prep_wfx spec: nothing to see */
+    struct vc_stats st;
+    hs_register_impls();
+    hs_impl_fn real = hs_prim_impl_of(HS_PRIM_prep_wfx);
+    hs_prim_set_impl(HS_PRIM_prep_wfx, invoke_wrong_prep_wfx);
+    vc_run(&hs_check_VCPUOps, "save_shadow_kvm_regs", false, 400, SEED, NULL, &st);
+    hs_prim_set_impl(HS_PRIM_prep_wfx, real);
+    ck_assert_int_eq(st.fail, 0);
+    vc_assert_bites(&hs_check_VCPUOps, "save_shadow_kvm_regs", true, HS_PRIM_prep_wfx,
+                    invoke_wrong_prep_wfx, 400, SEED, abort_exit, "shadow_ctxts[");
+}
+END_TEST
+
+static Suite *vcpuops_suite(void)
+{
+    Suite *s = suite_create("VCPUOps");
+    TCase *tc = tcase_create("save_shadow_kvm_regs");
+    tcase_add_test(tc, test_save_shadow_kvm_regs);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("restore_shadow_kvm_regs");
+    tcase_add_test(tc, test_restore_shadow_kvm_regs);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("end_to_end");
+    tcase_add_test(tc, test_save_shadow_kvm_regs_e2e);
+    tcase_add_test(tc, test_restore_shadow_kvm_regs_e2e);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("wrong_variants");
+    tcase_add_test(tc, test_wrong_save_shadow_kvm_regs);
+    tcase_add_test(tc, test_wrong_restore_shadow_kvm_regs);
+    tcase_add_test(tc, test_wrong_prep_wfx_under_save_e2e);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(vcpuops_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

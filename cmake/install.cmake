@@ -37,8 +37,10 @@ install(TARGETS hypsec-spec hypsec-spec-shared ${HS_ADAPTER_TARGETS}
 install(TARGETS hypsec-check RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # Public headers, the generated prototypes, and the rename header of every layer.
+# commlib.h, npt.h and vcpu.h are the specs' own helpers: not exported, not installed.
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/hypsec
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h"
+  PATTERN "commlib.h" EXCLUDE PATTERN "npt.h" EXCLUDE PATTERN "vcpu.h" EXCLUDE)
 install(FILES ${HS_GEN}/hypsec/prims.h ${HS_GEN}/hypsec/sekvm.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/hypsec)
 install(DIRECTORY ${HS_GEN}/rename/

@@ -1,7 +1,7 @@
 /* The numeric constants of VRM Constants and RData under their Coq names, as
  * unsigned 64-bit literals: the same spelling serves spec code (hs_z) and
  * implementation code (u64). The function-like definitions (phys_page,
- * pool_start, is_vmid, lock_idx_pt, ...) are hs_z functions in commlib.h.
+ * pool_start, is_vmid, lock_idx_pt, ...) are hs_z functions in commlib.h (internal to the specs).
  * Include system headers first: a later <sys/user.h> would redefine PAGE_*. */
 #ifndef HYPSEC_CONSTANTS_H
 #define HYPSEC_CONSTANTS_H

@@ -43,6 +43,7 @@ const struct hs_json *hs_json_get(const struct hs_json *obj, const char *key);
 bool hs_json_read_val(const struct hs_json *j, const struct hs_type *t, const hs_val *ctx,
                       hs_val *out, struct hs_err *e);
 /* The state from its sparse-delta JSON object. */
-bool RData_read_json(const struct hs_json *j, const struct RData **out, struct hs_err *e);
+bool hs_rdata_read_json(const struct hs_json *j, const struct RData **out, struct hs_err *e);
+static inline bool RData_read_json(const struct hs_json *j, const struct RData **out, struct hs_err *e) { return hs_rdata_read_json(j, out, e); }
 
 #endif

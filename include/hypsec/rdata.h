@@ -215,34 +215,41 @@ extern const struct hs_type hs_type_map_Z, hs_type_map_bool, hs_type_map_oracle,
 
 /* empty_adt (a Coq Parameter; our choice: every number 0, every bool false,
  * every map empty with the empty default, every list nil, oracles seed 0). */
-const struct RData *empty_adt(void);
+const struct RData *hs_empty_adt(void);
 /* The empty record of each kind (the defaults of the maps that hold them). */
-const struct NPT *empty_NPT(void);
-const struct Ctxt *empty_Ctxt(void);
-const struct VMInfo *empty_VMInfo(void);
+const struct NPT *hs_empty_NPT(void);
+const struct Ctxt *hs_empty_Ctxt(void);
+const struct VMInfo *hs_empty_VMInfo(void);
+/* Structured diff of whole states: "path: a != b" lines into d; true when
+ * equal. Paths look like shared.npts[3].pt_pgd_pool[69632] or regs.ctxt_regs.x0. */
+bool hs_rdata_diff(struct hs_diff *d, const struct RData *a, const struct RData *b);
+/* The state as JSON, a sparse delta from empty_adt (one object, no newline). */
+void hs_rdata_write_json(FILE *out, const struct RData *a);
+
+/* Coq-named inline aliases, so that spec code reads like its source. */
+static inline const struct RData *empty_adt(void) { return hs_empty_adt(); }
+static inline const struct NPT *empty_NPT(void) { return hs_empty_NPT(); }
+static inline const struct Ctxt *empty_Ctxt(void) { return hs_empty_Ctxt(); }
+static inline const struct VMInfo *empty_VMInfo(void) { return hs_empty_VMInfo(); }
 
 /* Shallow copies in the arena, for functional update: copy, assign, publish. */
-struct RData *RData_copy(const struct RData *a);
-struct Shared *Shared_copy(const struct Shared *a);
-struct NPT *NPT_copy(const struct NPT *a);
-struct SPT *SPT_copy(const struct SPT *a);
-struct Ctxt *Ctxt_copy(const struct Ctxt *a);
-struct CtxtRegs *CtxtRegs_copy(const struct CtxtRegs *a);
-struct CtxtStates *CtxtStates_copy(const struct CtxtStates *a);
-struct TrapRegs *TrapRegs_copy(const struct TrapRegs *a);
-struct VMInfo *VMInfo_copy(const struct VMInfo *a);
-struct StateInfo *StateInfo_copy(const struct StateInfo *a);
-struct BootInfo *BootInfo_copy(const struct BootInfo *a);
-struct CoreData *CoreData_copy(const struct CoreData *a);
-struct S2Page *S2Page_copy(const struct S2Page *a);
+static inline struct RData *RData_copy(const struct RData *a) { return hs_record_copy(&hs_type_RData, a); }
+static inline struct Shared *Shared_copy(const struct Shared *a) { return hs_record_copy(&hs_type_Shared, a); }
+static inline struct NPT *NPT_copy(const struct NPT *a) { return hs_record_copy(&hs_type_NPT, a); }
+static inline struct SPT *SPT_copy(const struct SPT *a) { return hs_record_copy(&hs_type_SPT, a); }
+static inline struct Ctxt *Ctxt_copy(const struct Ctxt *a) { return hs_record_copy(&hs_type_Ctxt, a); }
+static inline struct CtxtRegs *CtxtRegs_copy(const struct CtxtRegs *a) { return hs_record_copy(&hs_type_CtxtRegs, a); }
+static inline struct CtxtStates *CtxtStates_copy(const struct CtxtStates *a) { return hs_record_copy(&hs_type_CtxtStates, a); }
+static inline struct TrapRegs *TrapRegs_copy(const struct TrapRegs *a) { return hs_record_copy(&hs_type_TrapRegs, a); }
+static inline struct VMInfo *VMInfo_copy(const struct VMInfo *a) { return hs_record_copy(&hs_type_VMInfo, a); }
+static inline struct StateInfo *StateInfo_copy(const struct StateInfo *a) { return hs_record_copy(&hs_type_StateInfo, a); }
+static inline struct BootInfo *BootInfo_copy(const struct BootInfo *a) { return hs_record_copy(&hs_type_BootInfo, a); }
+static inline struct CoreData *CoreData_copy(const struct CoreData *a) { return hs_record_copy(&hs_type_CoreData, a); }
+static inline struct S2Page *S2Page_copy(const struct S2Page *a) { return hs_record_copy(&hs_type_S2Page, a); }
 
-/* Extensional equality and structured diff of whole states. */
-bool RData_eq(const struct RData *a, const struct RData *b);
-/* Prints "path: a != b" lines to d; true when equal. Paths look like
- * shared.npts[3].pt_pgd_pool[69632] or regs.ctxt_regs.x0. */
-bool RData_diff(struct hs_diff *d, const struct RData *a, const struct RData *b);
-
-/* JSON: the state as a sparse delta from empty_adt (one object, no newline). */
-void RData_write_json(FILE *out, const struct RData *a);
+/* Extensional equality of whole states. */
+static inline bool RData_eq(const struct RData *a, const struct RData *b) { return hs_val_eq(&hs_type_RData, hs_vp(a), hs_vp(b)); }
+static inline bool RData_diff(struct hs_diff *d, const struct RData *a, const struct RData *b) { return hs_rdata_diff(d, a, b); }
+static inline void RData_write_json(FILE *out, const struct RData *a) { hs_rdata_write_json(out, a); }
 
 #endif

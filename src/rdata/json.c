@@ -850,7 +850,7 @@ bool hs_json_read_val(const struct hs_json *j, const struct hs_type *t, const hs
     return read_val(j, t, ctx ? *ctx : hs_type_empty(t), out, e, t->name);
 }
 
-bool RData_read_json(const struct hs_json *j, const struct RData **out, struct hs_err *e)
+bool hs_rdata_read_json(const struct hs_json *j, const struct RData **out, struct hs_err *e)
 {
     hs_val v;
     if (!hs_json_read_val(j, &hs_type_RData, NULL, &v, e))

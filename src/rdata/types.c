@@ -796,59 +796,38 @@ __attribute__((constructor)) static void build_empties_at_load(void)
     ensure_built();
 }
 
-const struct RData *empty_adt(void)
+const struct RData *hs_empty_adt(void)
 {
     ensure_built();
     return &RData_empty;
 }
 
-const struct NPT *empty_NPT(void)
+const struct NPT *hs_empty_NPT(void)
 {
     ensure_built();
     return &NPT_empty;
 }
 
-const struct Ctxt *empty_Ctxt(void)
+const struct Ctxt *hs_empty_Ctxt(void)
 {
     ensure_built();
     return &Ctxt_empty;
 }
 
-const struct VMInfo *empty_VMInfo(void)
+const struct VMInfo *hs_empty_VMInfo(void)
 {
     ensure_built();
     return &VMInfo_empty;
 }
 
-/* ---------------------------------------------------------------- typed copies */
-
-struct RData *RData_copy(const struct RData *a) { return hs_record_copy(&hs_type_RData, a); }
-struct Shared *Shared_copy(const struct Shared *a) { return hs_record_copy(&hs_type_Shared, a); }
-struct NPT *NPT_copy(const struct NPT *a) { return hs_record_copy(&hs_type_NPT, a); }
-struct SPT *SPT_copy(const struct SPT *a) { return hs_record_copy(&hs_type_SPT, a); }
-struct Ctxt *Ctxt_copy(const struct Ctxt *a) { return hs_record_copy(&hs_type_Ctxt, a); }
-struct CtxtRegs *CtxtRegs_copy(const struct CtxtRegs *a) { return hs_record_copy(&hs_type_CtxtRegs, a); }
-struct CtxtStates *CtxtStates_copy(const struct CtxtStates *a) { return hs_record_copy(&hs_type_CtxtStates, a); }
-struct TrapRegs *TrapRegs_copy(const struct TrapRegs *a) { return hs_record_copy(&hs_type_TrapRegs, a); }
-struct VMInfo *VMInfo_copy(const struct VMInfo *a) { return hs_record_copy(&hs_type_VMInfo, a); }
-struct StateInfo *StateInfo_copy(const struct StateInfo *a) { return hs_record_copy(&hs_type_StateInfo, a); }
-struct BootInfo *BootInfo_copy(const struct BootInfo *a) { return hs_record_copy(&hs_type_BootInfo, a); }
-struct CoreData *CoreData_copy(const struct CoreData *a) { return hs_record_copy(&hs_type_CoreData, a); }
-struct S2Page *S2Page_copy(const struct S2Page *a) { return hs_record_copy(&hs_type_S2Page, a); }
-
 /* ---------------------------------------------------------------- whole states */
 
-bool RData_eq(const struct RData *a, const struct RData *b)
-{
-    return hs_val_eq(&hs_type_RData, hs_vp(a), hs_vp(b));
-}
-
-bool RData_diff(struct hs_diff *d, const struct RData *a, const struct RData *b)
+bool hs_rdata_diff(struct hs_diff *d, const struct RData *a, const struct RData *b)
 {
     return hs_diff_val(d, "", &hs_type_RData, hs_vp(a), hs_vp(b));
 }
 
-void RData_write_json(FILE *out, const struct RData *a)
+void hs_rdata_write_json(FILE *out, const struct RData *a)
 {
     hs_json_write_val(out, &hs_type_RData, hs_vp(a), NULL);
 }

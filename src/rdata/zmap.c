@@ -128,7 +128,7 @@ static const struct zmap *map_with(const struct zmap *m, const struct znode *roo
     return n;
 }
 
-const struct zmap *zmap_init(const struct hs_type *vty, hs_val def)
+const struct zmap *hs_zmap_init(const struct hs_type *vty, hs_val def)
 {
     struct zmap *m = hs_alloc(sizeof *m);
     m->vty = vty;
@@ -138,7 +138,7 @@ const struct zmap *zmap_init(const struct hs_type *vty, hs_val def)
     return m;
 }
 
-hs_val zmap_get(const struct zmap *m, hs_z k)
+hs_val hs_zmap_get(const struct zmap *m, hs_z k)
 {
     zkey u = key_of(k);
     const struct znode *n = m->root;
@@ -224,7 +224,7 @@ static const struct znode *tree_remove(const struct znode *t, zkey u, bool *remo
     return sub;
 }
 
-const struct zmap *zmap_set(const struct zmap *m, hs_z k, hs_val v)
+const struct zmap *hs_zmap_set(const struct zmap *m, hs_z k, hs_val v)
 {
     zkey u = key_of(k);
     /* Canonical form: a key bound to the default is absent. */
@@ -242,17 +242,17 @@ const struct zmap *zmap_set(const struct zmap *m, hs_z k, hs_val v)
     return map_with(m, root, added ? m->count + 1 : m->count);
 }
 
-hs_val zmap_default(const struct zmap *m)
+hs_val hs_zmap_default(const struct zmap *m)
 {
     return m->def;
 }
 
-const struct hs_type *zmap_type(const struct zmap *m)
+const struct hs_type *hs_zmap_type(const struct zmap *m)
 {
     return m->vty;
 }
 
-size_t zmap_count(const struct zmap *m)
+size_t hs_zmap_count(const struct zmap *m)
 {
     return m->count;
 }
@@ -271,7 +271,7 @@ static bool tree_eq(const struct hs_type *vty, const struct znode *a, const stru
     return tree_eq(vty, a->u.kids.l, b->u.kids.l) && tree_eq(vty, a->u.kids.r, b->u.kids.r);
 }
 
-bool zmap_eq(const struct zmap *a, const struct zmap *b)
+bool hs_zmap_eq(const struct zmap *a, const struct zmap *b)
 {
     if (a == b)
         return true;
@@ -295,7 +295,7 @@ static bool tree_foreach(const struct znode *n, zmap_visit f, void *ctx)
     return tree_foreach(n->u.kids.r, f, ctx);
 }
 
-void zmap_foreach(const struct zmap *m, zmap_visit f, void *ctx)
+void hs_zmap_foreach(const struct zmap *m, zmap_visit f, void *ctx)
 {
     tree_foreach(m->root, f, ctx);
 }
@@ -393,7 +393,7 @@ static void diff_tree(const struct diff_ctx *d, const struct znode *a, const str
     diff_disjoint(d, a, b);
 }
 
-void zmap_diff(const struct zmap *a, const struct zmap *b, zmap_diff_visit f, void *ctx)
+void hs_zmap_diff(const struct zmap *a, const struct zmap *b, zmap_diff_visit f, void *ctx)
 {
     struct diff_ctx d = { a->vty, a->def, b->def, f, ctx };
     if (a == b)

@@ -9,7 +9,8 @@
 #include <stdio.h>
 
 #include "hypsec/arena.h"
-#include "hypsec/commlib.h"
+#include "hypsec/constants.h"
+#include "hypsec/state.h"
 #include "hypsec/prims.h"
 
 #define VMID 3

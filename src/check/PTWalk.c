@@ -189,7 +189,10 @@ static void gen_hot(struct hs_rng *r, struct hot *hot)
  * unless high bits are asked for. */
 static hs_z hot_addr(struct hs_rng *r, const struct hot *hot, bool high_bits)
 {
-    hs_z a = make_addr(hot->idx[hs_rng_below(r, NHOT)], (hs_z)hs_rng_below(r, PAGE_SIZE));
+    /* one draw per statement: the order of argument evaluation differs between compilers */
+    uint64_t which = hs_rng_below(r, NHOT);
+    hs_z offset = (hs_z)hs_rng_below(r, PAGE_SIZE);
+    hs_z a = make_addr(hot->idx[which], offset);
     if (high_bits)
         a |= (hs_z)(hs_rng_next(r) & 0xffff) << 48;
     return a;
@@ -439,7 +442,9 @@ static hs_z noise(struct hs_rng *r, hs_z e)
 {
     if (!hs_rng_chance(r, 1, 8))
         return e;
-    return e | (hs_z)(hs_rng_next(r) & 0xfff) | ((hs_z)(hs_rng_next(r) & 0xffff) << 48);
+    hs_z low = (hs_z)(hs_rng_next(r) & 0xfff);
+    hs_z high = (hs_z)(hs_rng_next(r) & 0xffff) << 48;
+    return e | low | high;
 }
 
 /* A table entry pointing into the pool [start, end): the walk's own entry

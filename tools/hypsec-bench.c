@@ -13,8 +13,13 @@
  *    (junk in the pools breaks it): half in flatmem, half as pages mapped
  *    through set_npt at the top of the address space (the abstract view by
  *    its spec, the pools by its implementation over the layer below).
- * A padded case must keep its spec outcome and its verdict; the mapped mode is
- * used when the junk one changes a verdict.
+ * A padded case must keep its spec outcome and its verdict, and the small
+ * padding must leave the states related (checked in full, HS_CHECK_PRE); the
+ * mapped mode is used when the junk one fails that. Mapping takes the VM's
+ * table lock for a while when the case does not hold it, and a lock log
+ * whose newest snapshot is the table publishes the padded table instead.
+ * --end-to-end measures the checks of the layers that have an end-to-end
+ * mode over their whole implementation stack.
  *
  * A benchmark reports; it is not a test: the exit status is 0 whenever it
  * could run. */
@@ -43,7 +48,11 @@ struct bench_opts {
     long small, big;
     const char *layer;
     const char *prim;
+    bool e2e;
 };
+
+/* Checks run end to end (--end-to-end). */
+static bool bench_e2e;
 
 static double now(void)
 {
@@ -130,7 +139,7 @@ static void time_checks(const struct hs_layer_check *lc, const struct hs_prim *p
     long chunk = 1;
     while (end - start < min_time) {
         for (long j = 0; j < chunk; j++) {
-            if (hs_check_case(lc, p, &cases[k], false, NULL, NULL) == HS_FAIL)
+            if (hs_check_case(lc, p, &cases[k], bench_e2e, NULL, NULL) == HS_FAIL)
                 t->failures++;
             t->checks++;
             k = k + 1 == n ? 0 : k + 1;
@@ -321,6 +330,23 @@ static const struct RData *map_page(const struct hs_prim *mapper, const hs_z *ar
     return hs_with_npt(hs, vmid, n);
 }
 
+/* The log of lock id with its newest NPT snapshot replaced by now when it
+ * is was (the table a lock holder would pull); else log itself. */
+static const struct hs_list *republish(const struct hs_list *log, const struct NPT *was,
+                                       const struct NPT *now)
+{
+    if (!log)
+        return log;
+    const struct MultiOracleEvent *e = log->head.p;
+    if (e->e->tag == TSHARED && e->e->shared->tag == ONPT) {
+        if (e->e->shared->obj != was)
+            return log;
+        return hs_log_cons(hs_ev_shared(e->cpuid, ONPT, now), log->tail);
+    }
+    const struct hs_list *tail = republish(log->tail, was, now);
+    return tail == log->tail ? log : hs_log_cons(e, tail);
+}
+
 /* Mapped padding: half of the n entries in flatmem, the other half as pages
  * mapped through both views (one pool entry and one abstract entry each) at
  * the top of the address space. NULL when the state cannot take them. */
@@ -333,6 +359,11 @@ static const struct RData *pad_mapped(const struct RData *h, hs_z vmid, long n,
     s->flatmem = merge(pd->flat, s->flatmem);
     h = hs_with_shared(h, s);
     hs_z tstate = h->tstate;
+    /* the mapper works under the VM's table lock: held for the padding */
+    hs_z lock_id = (hs_z)NPT_ID + vmid;
+    int lock = hs_lock_of(h, lock_id);
+    const struct NPT *unpadded = hs_npt_of(h, vmid);
+    h = hs_with_lock(h, lock_id, LockOwnTrue);
     long pages = (n - n / 2) / 2;
     for (long k = 0; k < pages && h; k++) {
         /* the previous mapping's pending write is taken as done */
@@ -344,16 +375,33 @@ static const struct RData *pad_mapped(const struct RData *h, hs_z vmid, long n,
     }
     if (!h)
         return NULL;
+    h = hs_with_lock(h, lock_id, lock);
+    h = hs_with_log(h, lock_id, republish(hs_log_of(h, lock_id), unpadded, hs_npt_of(h, vmid)));
     struct RData *a = RData_copy(h);
     a->tstate = tstate;
     return a;
 }
 
+/* The verdict of case c; with pre, the runner's HS_CHECK_PRE mode first
+ * checks that c starts from related states in full (a check that looks only
+ * at what the step changed cannot see padding that breaks the relation). */
+static enum hs_verdict verdict(const struct hs_layer_check *lc, const struct hs_prim *p,
+                               const struct hs_case *c, bool pre)
+{
+    bool was = hs_check_pre();
+    hs_check_set_pre(pre);
+    enum hs_verdict v = hs_check_case(lc, p, c, bench_e2e, NULL, NULL);
+    hs_check_set_pre(was);
+    return v;
+}
+
 /* Padded copies of up to max cases of VM vmid; a case whose spec outcome or
- * verdict the padding changes is left out and counted in *changed. */
+ * verdict the padding changes is left out and counted in *changed. With pre
+ * the padded states must also be related (a full relation, once per case:
+ * the small padding of a mode tells whether it keeps states related). */
 static int padded_cases(const struct hs_layer_check *lc, const struct hs_prim *p,
                         const struct bcase *b, int n, hs_z vmid, enum pad_mode mode,
-                        const struct pads *pd, long entries_wanted, int max,
+                        const struct pads *pd, long entries_wanted, int max, bool pre,
                         struct hs_case *out, long *entries, int *changed)
 {
     const struct hs_prim *mapper = hs_prim_find(MAPPER);
@@ -365,7 +413,7 @@ static int padded_cases(const struct hs_layer_check *lc, const struct hs_prim *p
             continue;
         hs_z r0 = 0, r1 = 0;
         spec_some(p, &b[i].c, &r0);
-        enum hs_verdict v0 = hs_check_case(lc, p, &b[i].c, false, NULL, NULL);
+        enum hs_verdict v0 = verdict(lc, p, &b[i].c, pre);
         struct hs_case c = b[i].c;
         if (mode == PAD_JUNK)
             c.h = pad_state(c.h, vmid, pd);
@@ -373,8 +421,7 @@ static int padded_cases(const struct hs_layer_check *lc, const struct hs_prim *p
             c.h = pad_mapped(c.h, vmid, entries_wanted, pd, mapper);
         if (!c.h)
             continue;
-        if (!spec_some(p, &c, &r1) || r0 != r1 ||
-            hs_check_case(lc, p, &c, false, NULL, NULL) != v0) {
+        if (!spec_some(p, &c, &r1) || r0 != r1 || verdict(lc, p, &c, pre) != v0) {
             (*changed)++;
             continue;
         }
@@ -426,15 +473,18 @@ static void bench_prim(const struct hs_layer_check *lc, const struct hs_prim_gen
     long es = 0, eb = 0;
     int cs = 0, cb = 0, nb = 0;
     res->mode = PAD_JUNK;
-    int ns = padded_cases(lc, p, pool, n, vmid, PAD_JUNK, small, o->small, NRATIO, ps, &es, &cs);
+    int ns = padded_cases(lc, p, pool, n, vmid, PAD_JUNK, small, o->small, NRATIO, true, ps, &es,
+                          &cs);
     if (cs == 0)
-        nb = padded_cases(lc, p, pool, n, vmid, PAD_JUNK, big, o->big, NRATIO, pb, &eb, &cb);
+        nb = padded_cases(lc, p, pool, n, vmid, PAD_JUNK, big, o->big, NRATIO, false, pb, &eb, &cb);
     /* the mapped states are big: they go when the primitive is done */
     hs_mark m = hs_arena_mark();
     if ((cs > 0 || cb > 0) && hs_prim_find(MAPPER) && vmid >= 0) {
         res->mode = PAD_MAPPED;
-        ns = padded_cases(lc, p, pool, n, vmid, PAD_MAPPED, small, o->small, NMAPPED, ps, &es, &cs);
-        nb = padded_cases(lc, p, pool, n, vmid, PAD_MAPPED, big, o->big, NMAPPED, pb, &eb, &cb);
+        ns = padded_cases(lc, p, pool, n, vmid, PAD_MAPPED, small, o->small, NMAPPED, true, ps, &es,
+                          &cs);
+        nb = padded_cases(lc, p, pool, n, vmid, PAD_MAPPED, big, o->big, NMAPPED, false, pb, &eb,
+                          &cb);
     }
     if (ns == 0 || nb == 0 || cs > 0 || cb > 0) {
         fprintf(stderr, "hypsec-bench: %s %s: no padding keeps the cases' verdicts "
@@ -467,9 +517,11 @@ static void bench_prim(const struct hs_layer_check *lc, const struct hs_prim_gen
 static void usage(FILE *out)
 {
     fputs("usage: hypsec-bench [--min-time S] [--small N] [--big N] [--layer L] [--prim P]\n"
+          "                    [--end-to-end]\n"
           "Checks per second of every primitive, and the cost of a check on states padded\n"
           "to --big populated map entries (default 1000000) over --small (default 100).\n"
-          "Each measurement lasts at least --min-time seconds (default 0.5).\n",
+          "Each measurement lasts at least --min-time seconds (default 0.5).\n"
+          "--end-to-end: the checks of the layers that have one, over their whole stack.\n",
           out);
 }
 
@@ -479,6 +531,7 @@ static bool parse_opts(int argc, char **argv, struct bench_opts *o)
         {"min-time", required_argument, 0, 't'}, {"small", required_argument, 0, 's'},
         {"big", required_argument, 0, 'b'},      {"layer", required_argument, 0, 'l'},
         {"prim", required_argument, 0, 'p'},     {"help", no_argument, 0, 'h'},
+        {"end-to-end", no_argument, 0, 'e'},
         {0, 0, 0, 0},
     };
     int c;
@@ -504,6 +557,9 @@ static bool parse_opts(int argc, char **argv, struct bench_opts *o)
         case 'p':
             o->prim = optarg;
             break;
+        case 'e':
+            o->e2e = true;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -516,11 +572,12 @@ static bool parse_opts(int argc, char **argv, struct bench_opts *o)
 
 int main(int argc, char **argv)
 {
-    struct bench_opts o = {0.5, 100, 1000000, NULL, NULL};
+    struct bench_opts o = {0.5, 100, 1000000, NULL, NULL, false};
     if (!parse_opts(argc, argv, &o)) {
         usage(stderr);
         return 2;
     }
+    bench_e2e = o.e2e;
     hs_register_impls();
     static struct result res[256];
     int nres = 0;
@@ -530,7 +587,7 @@ int main(int argc, char **argv)
     small.pools_vmid = big.pools_vmid = -1;
     for (int i = 0; i < hs_nlayer_checks; i++) {
         const struct hs_layer_check *lc = hs_layer_checks[i];
-        if (o.layer && strcmp(o.layer, lc->layer) != 0)
+        if ((o.layer && strcmp(o.layer, lc->layer) != 0) || (o.e2e && !lc->e2e_stack))
             continue;
         for (int j = 0; j < lc->ngens && nres < 256; j++) {
             if (o.prim && strcmp(o.prim, lc->gens[j].prim) != 0)

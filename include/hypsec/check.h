@@ -44,6 +44,14 @@ struct hs_layer_check {
     /* End to end: the layers whose implementations run under this one (in
      * order, down to the one over AbstractMachine); NULL-terminated. */
     const char *const *e2e_stack;
+    /* R(h2, l2) checked given that R(h, l) holds (h2, l2 the states after the
+     * step): may examine only what changed; NULL: relate on (h2, l2). */
+    bool (*relate_step)(struct hs_diff *d, const struct RData *h, const struct RData *l,
+                        const struct RData *h2, const struct RData *l2);
+    /* The same for the end-to-end relation; NULL: the end-to-end relation on
+     * (h2, l2) (relate_step when relate_e2e is NULL). */
+    bool (*relate_step_e2e)(struct hs_diff *d, const struct RData *h, const struct RData *l,
+                            const struct RData *h2, const struct RData *l2);
 };
 
 /* The layers the oracle knows, bottom to top (src/check/registry.c), and their number. */
@@ -62,6 +70,14 @@ struct hs_check_report {
     bool ret_differs;
     struct hs_diff diff;         /* where the relation failed */
 };
+
+/* Debug mode of hs_check_case: before the implementation runs on a case
+ * whose spec is Some, R(h, lower_state(h)) is checked with the full
+ * relation, and a failure is reported as a generator bug (first difference
+ * path "precondition"). Off unless the environment has HS_CHECK_PRE=1 when
+ * the first case runs, or hs_check_set_pre(true). */
+void hs_check_set_pre(bool on);
+bool hs_check_pre(void);
 
 /* Run one case of primitive p of layer lc (step by step, or end to end). */
 enum hs_verdict hs_check_case(const struct hs_layer_check *lc, const struct hs_prim *p,

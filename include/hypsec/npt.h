@@ -44,6 +44,22 @@ bool hs_relate_NPTWalk(struct hs_diff *d, const struct RData *h, const struct RD
  * (or NPTOps-level) state against the AbstractMachine-level state. */
 bool hs_relate_NPTWalk_e2e(struct hs_diff *d, const struct RData *h, const struct RData *l);
 
+/* hs_relate_npt vmid h l pars, knowing hs_relate_npt vmid hb lb pars (the
+ * pair before a step): only the conditions that read what changed from hb to
+ * h and from lb to l are checked again, so the cost follows the changes, not
+ * the size of the tables (the full relation decides when that cannot be
+ * told cheaply). Same verdict as hs_relate_npt whenever (hb, lb) is related. */
+bool hs_relate_npt_step(struct hs_diff *d, const char *path, hs_z vmid, const struct NPT *hb,
+                        const struct NPT *lb, const struct NPT *h, const struct NPT *l, bool pars);
+/* hs_relate_NPTWalk h2 l2 knowing hs_relate_NPTWalk h l (the relate_step of
+ * NPTWalk); the same verdict whenever h and l are related. */
+bool hs_relate_NPTWalk_step(struct hs_diff *d, const struct RData *h, const struct RData *l,
+                            const struct RData *h2, const struct RData *l2);
+/* hs_relate_NPTWalk_e2e h2 l2 knowing hs_relate_NPTWalk_e2e h l (the
+ * relate_step_e2e of NPTWalk and NPTOps). */
+bool hs_relate_NPTWalk_e2e_step(struct hs_diff *d, const struct RData *h, const struct RData *l,
+                                const struct RData *h2, const struct RData *l2);
+
 /* adt whose VMs 0..COREVISOR have empty page tables with their next pointers
  * at the start of their pools (what relate_npt needs of every VM). */
 const struct RData *hs_npt_boot(const struct RData *adt);

@@ -178,4 +178,5 @@ const struct hs_layer_check hs_check_NPTOps = {
     .lower_state = NULL,
     .relate_e2e = hs_relate_NPTWalk_e2e,
     .e2e_stack = e2e_stack,
+    .relate_step_e2e = hs_relate_NPTWalk_e2e_step,
 };

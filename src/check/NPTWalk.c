@@ -1,7 +1,8 @@
 /* The oracle of layer 7, NPTWalk (over PTWalk, relation relate_npt of
  * NPTWalkRefine): the relation between the abstract view of a VM's stage-2
- * table (pt, pgd_t, pud_t, pmd_t) and the pools below, a builder of states
- * whose two views agree, and the generators of the layer's primitives.
+ * table (pt, pgd_t, pud_t, pmd_t) and the pools below (in full, and after a
+ * step from a related pair, looking only at what changed), a builder of
+ * states whose two views agree, and the generators of the layer's primitives.
  *
  * A generated state starts from empty_adt with every VM's pools booted, then
  * maps a random sequence of pages and blocks of one VM through both views
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hypsec/arena.h"
 #include "hypsec/check.h"
 #include "hypsec/commlib.h"
 #include "hypsec/prims.h"
@@ -623,6 +625,811 @@ bool hs_relate_NPTWalk_e2e(struct hs_diff *d, const struct RData *h, const struc
     return ok;
 }
 
+/* ---- relate_npt after a step ----
+ *
+ * relate_npt vmid h l is checked knowing relate_npt vmid hb lb, where (hb,
+ * lb) is the VM's pair before the step. A condition of the relation reads a
+ * few map entries; it can only turn false when one of them changed. The
+ * entries that changed come from zmap_diff (shared subtrees skipped), and
+ * each is mapped to the conditions that read it:
+ *  - a pool entry: its own valid_lnpt condition (with its parent, or end to
+ *    end the uniqueness of its page), and the node of the tables it is (the
+ *    table indexes of its page, from the parent chain of the page in lb) with
+ *    every node a walk reads below it: below its old value in lb, below its
+ *    new value in l (a block: its 512 pages);
+ *  - an abstract entry: relate_entry of its gfn and Hlevel2 of its block;
+ *  - a flag: its condition at its indexes;
+ *  - a parent: the entries that point to its page in lb and in l.
+ * A node on whose walk nothing changed reads what it read before, and
+ * relate_npt hb lb held there. When that argument needs more than lb's maps
+ * give cheaply (a next pointer moved back, a nested default changed, end to
+ * end a page whose parent lb's parent map does not name), the VM is checked
+ * in full. */
+
+/* The pools by level: 0 the VTTBR page, 1 PGD, 2 PUD, 3 PMD. */
+enum { LV_VTTBR, LV_PGD, LV_PUD, LV_PMD, NLV };
+
+static const char *const pool_names[NLV] = {"pt_vttbr_pool", "pt_pgd_pool", "pt_pud_pool",
+                                            "pt_pmd_pool"};
+static const char *const par_names[NLV] = {NULL, "pt_pgd_par", "pt_pud_par", "pt_pmd_par"};
+
+static const struct zmap *pool_at(const struct NPT *n, int lv)
+{
+    switch (lv) {
+    case LV_VTTBR: return n->pt_vttbr_pool;
+    case LV_PGD: return n->pt_pgd_pool;
+    case LV_PUD: return n->pt_pud_pool;
+    default: return n->pt_pmd_pool;
+    }
+}
+
+/* The parents of the table pages of pool lv (1..3). */
+static const struct zmap *par_at(const struct NPT *n, int lv)
+{
+    switch (lv) {
+    case LV_PGD: return n->pt_pgd_par;
+    case LV_PUD: return n->pt_pud_par;
+    default: return n->pt_pmd_par;
+    }
+}
+
+/* The next pointer of the pages of pool lv (1..3): its entries at or above it are 0. */
+static hs_z next_at(const struct NPT *n, int lv)
+{
+    switch (lv) {
+    case LV_PGD: return n->pt_pgd_next;
+    case LV_PUD: return n->pt_pud_next;
+    default: return n->pt_pmd_next;
+    }
+}
+
+/* Where the pages of pool lv (1..3) begin. */
+static hs_z start_at(hs_z vmid, int lv)
+{
+    switch (lv) {
+    case LV_PGD: return pgd_start(vmid);
+    case LV_PUD: return pud_start(vmid);
+    default: return pmd_start(vmid);
+    }
+}
+
+/* Entry v of pool lv points to a table page in valid_lnpt's sense: nonzero,
+ * and a table descriptor in the PUD pool (PMD entries point to no table). */
+static bool is_pointer(int lv, hs_z v)
+{
+    if (lv == LV_PMD || v == 0)
+        return false;
+    return lv != LV_PUD || pmd_table(v) == PMD_TYPE_TABLE;
+}
+
+/* A growing array of Z in the arena. */
+struct zvec {
+    hs_z *v;
+    size_t n, cap;
+};
+
+static void zvec_push(struct zvec *a, hs_z x)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        hs_z *v = hs_alloc(cap * sizeof *v);
+        if (a->n)
+            memcpy(v, a->v, a->n * sizeof *v);
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+}
+
+static int cmp_z(const void *a, const void *b)
+{
+    hs_z x = *(const hs_z *)a, y = *(const hs_z *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorted, each value once (a node reached from two changes is checked once). */
+static void zvec_sort_unique(struct zvec *a)
+{
+    if (a->n == 0)
+        return;
+    qsort(a->v, a->n, sizeof *a->v, cmp_z);
+    size_t k = 1;
+    for (size_t i = 1; i < a->n; i++)
+        if (a->v[i] != a->v[k - 1])
+            a->v[k++] = a->v[i];
+    a->n = k;
+}
+
+/* An entry the step changed: key, value before, value after (in key order). */
+struct change {
+    hs_z key, old, now;
+};
+
+struct changes {
+    struct change *c;
+    size_t n, cap;
+};
+
+static void changes_push(struct changes *a, hs_z key, hs_z old, hs_z now)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 16;
+        struct change *c = hs_alloc(cap * sizeof *c);
+        if (a->n)
+            memcpy(c, a->c, a->n * sizeof *c);
+        a->c = c;
+        a->cap = cap;
+    }
+    a->c[a->n].key = key;
+    a->c[a->n].old = old;
+    a->c[a->n].now = now;
+    a->n++;
+}
+
+static void note_pool_change(hs_z k, hs_val a, hs_val b, void *ctx)
+{
+    changes_push(ctx, k, a.z, b.z);
+}
+
+/* One check of relate_npt after a step in progress. */
+struct step {
+    struct rel r;                  /* the pair after the step: r.h, r.l */
+    const struct NPT *hb, *lb;     /* the related pair before it */
+    struct changes pools[NLV];     /* the changed entries of each pool */
+    struct zvec rechecks[NLV];     /* pool entries whose parent changed */
+    struct changes pt;             /* changed abstract entries: gfn, old level, new level */
+    struct zvec pgds, puds, pmds;  /* flag conditions to check: i, i*512+j, (i*512+j)*512+k */
+    struct zvec gfns;              /* relate_entry to check */
+    bool full;                     /* the argument fails: decide by the full relation */
+};
+
+/* The entry of pool lv - 1 of lb pointing to page q of pool lv (1..3), in
+ * *key; *found false when none does. valid_lnpt lb says every pointer goes
+ * to a page in [start, next) and no two go to the same page, and with the
+ * parents related it names that one in the parent map. false: lb's parent
+ * map does not tell (end to end) and q is a page some entry could point to. */
+static bool lb_parent(const struct step *s, int lv, hs_z q, hs_z *key, bool *found)
+{
+    const struct zmap *up = pool_at(s->lb, lv - 1);
+    hs_z k = zmap_get_z(par_at(s->lb, lv), q);
+    hs_z v = zmap_get_z(up, k);
+    *found = is_pointer(lv - 1, v) && phys_page(v) == q;
+    *key = k;
+    if (*found || s->r.pars)
+        return true;
+    return q < start_at(s->r.vmid, lv) || q >= next_at(s->lb, lv);
+}
+
+/* The table indexes (idx[0 .. lv-1]) of the walk of lb that reads page q of
+ * pool lv; *found false when no walk does. false: unknown (see lb_parent). */
+static bool page_place(const struct step *s, int lv, hs_z q, hs_z *idx, bool *found)
+{
+    if (lv == LV_VTTBR) {
+        *found = q == pool_start(s->r.vmid);
+        return true;
+    }
+    hs_z k;
+    if (!lb_parent(s, lv, q, &k, found))
+        return false;
+    if (!*found)
+        return true;
+    hs_z off = hs_z_mod(k, PAGE_SIZE);
+    /* a walk reads entries at multiples of 8 only */
+    if (hs_z_mod(off, 8) != 0) {
+        *found = false;
+        return true;
+    }
+    if (!page_place(s, lv - 1, hs_z_sub(k, off), idx, found))
+        return false;
+    idx[lv - 1] = hs_z_div(off, 8);
+    return true;
+}
+
+/* Node idx of the tables at depth (1: a PGD entry, 2: PUD, 3: PMD, 4: a page). */
+static void add_node(struct step *s, int depth, const hs_z *idx)
+{
+    switch (depth) {
+    case 1:
+        zvec_push(&s->pgds, idx[0]);
+        break;
+    case 2:
+        zvec_push(&s->puds, hs_z_add(hs_z_mul(idx[0], 512), idx[1]));
+        break;
+    case 3:
+        zvec_push(&s->pmds, hs_z_add(hs_z_mul(hs_z_add(hs_z_mul(idx[0], 512), idx[1]), 512), idx[2]));
+        break;
+    default:
+        zvec_push(&s->gfns, gfn_of(idx[0], idx[1], idx[2], idx[3]));
+        break;
+    }
+}
+
+/* The nonzero entries of one table page: index and value. */
+struct page_vals {
+    int n;
+    hs_z idx[512], val[512];
+};
+
+/* The first change of cs at or above key k. */
+static size_t changes_from(const struct changes *cs, hs_z k)
+{
+    size_t lo = 0, hi = cs->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cs->c[mid].key < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The nonzero entries of page q of pool lv (1..3) in lb, or after the step
+ * in l. A page at or above lb's next pointer is all 0 in lb (valid_lnpt),
+ * so after the step it holds what the step wrote there; any other page is
+ * read entry by entry (512 lookups). */
+static void page_vals_of(const struct step *s, bool after, int lv, hs_z q, struct page_vals *pv)
+{
+    pv->n = 0;
+    if (q >= next_at(s->lb, lv)) {
+        if (!after)
+            return;
+        const struct changes *cs = &s->pools[lv];
+        hs_z end = hs_z_add(q, PAGE_SIZE);
+        for (size_t a = changes_from(cs, q); a < cs->n && cs->c[a].key < end; a++) {
+            hs_z off = hs_z_sub(cs->c[a].key, q);
+            if (cs->c[a].now == 0 || hs_z_mod(off, 8) != 0)
+                continue;
+            pv->idx[pv->n] = hs_z_div(off, 8);
+            pv->val[pv->n] = cs->c[a].now;
+            pv->n++;
+        }
+        return;
+    }
+    const struct zmap *pool = pool_at(after ? s->r.l : s->lb, lv);
+    for (hs_z t = 0; t < 512; t++) {
+        hs_z v = zmap_get_z(pool, hs_z_add(q, hs_z_mul(t, 8)));
+        if (v == 0)
+            continue;
+        pv->idx[pv->n] = t;
+        pv->val[pv->n] = v;
+        pv->n++;
+    }
+}
+
+/* Every node a walk of lb (after: of l) reads below node idx at depth,
+ * whose entry there is v: the tables it points to, a block's pages. */
+static void add_subtree(struct step *s, bool after, int depth, hs_z *idx, hs_z v)
+{
+    if (v == 0 || depth == 4)
+        return;
+    if (depth == 3 && pmd_table(v) != PMD_TYPE_TABLE) {
+        /* a 2MB block: the walks of its 512 pages end here */
+        for (hs_z t = 0; t < (hs_z)PTRS_PER_PMD; t++) {
+            idx[3] = t;
+            add_node(s, 4, idx);
+        }
+        return;
+    }
+    struct page_vals *pv = hs_alloc(sizeof *pv);
+    page_vals_of(s, after, depth, phys_page(v), pv);
+    for (int a = 0; a < pv->n; a++) {
+        idx[depth] = pv->idx[a];
+        add_node(s, depth + 1, idx);
+        add_subtree(s, after, depth + 1, idx, pv->val[a]);
+    }
+}
+
+/* The nodes a changed entry of pool lv is read by: its own, and those below
+ * its old value (in lb) and its new one (in l). A change whose page no walk
+ * of lb reads is reached from the change that made its parent, if any. */
+static void place_change(struct step *s, int lv, const struct change *c)
+{
+    hs_z off = hs_z_mod(c->key, PAGE_SIZE);
+    if (hs_z_mod(off, 8) != 0)
+        return;
+    hs_z idx[4] = {0, 0, 0, 0};
+    bool found;
+    if (!page_place(s, lv, hs_z_sub(c->key, off), idx, &found)) {
+        s->full = true;
+        return;
+    }
+    if (!found)
+        return;
+    idx[lv] = hs_z_div(off, 8);
+    add_node(s, lv + 1, idx);
+    hs_z below[4];
+    memcpy(below, idx, sizeof below);
+    add_subtree(s, false, lv + 1, below, c->old);
+    memcpy(below, idx, sizeof below);
+    add_subtree(s, true, lv + 1, below, c->now);
+}
+
+static void note_pt_change(hs_z gfn, hs_val a, hs_val b, void *ctx)
+{
+    struct step *s = ctx;
+    if (!valid_gfn(gfn))
+        return;
+    const struct npt_entry *ea = a.p, *eb = b.p;
+    changes_push(&s->pt, gfn, ea->level, eb->level);
+    zvec_push(&s->gfns, gfn);
+}
+
+static void note_pgd_t_change(hs_z i, hs_val a, hs_val b, void *ctx)
+{
+    if (is_index(i))
+        zvec_push(&((struct step *)ctx)->pgds, i);
+}
+
+/* A flag diff under way: the step and the indexes above the map being diffed. */
+struct flag_walk {
+    struct step *s;
+    hs_z i, j;
+};
+
+static void note_pud_t_inner(hs_z j, hs_val a, hs_val b, void *ctx)
+{
+    struct flag_walk *w = ctx;
+    if (is_index(j))
+        zvec_push(&w->s->puds, hs_z_add(hs_z_mul(w->i, 512), j));
+}
+
+static void note_pud_t_change(hs_z i, hs_val a, hs_val b, void *ctx)
+{
+    struct step *s = ctx;
+    if (!is_index(i))
+        return;
+    /* a default flag that changes, or is true, flips unlisted indexes */
+    if (zmap_default(a.p).z != zmap_default(b.p).z || zmap_default(b.p).z != 0) {
+        s->full = true;
+        return;
+    }
+    struct flag_walk w = {s, i, 0};
+    zmap_diff(a.p, b.p, note_pud_t_inner, &w);
+}
+
+static void note_pmd_t_inner(hs_z k, hs_val a, hs_val b, void *ctx)
+{
+    struct flag_walk *w = ctx;
+    if (is_index(k))
+        zvec_push(&w->s->pmds, hs_z_add(hs_z_mul(hs_z_add(hs_z_mul(w->i, 512), w->j), 512), k));
+}
+
+static void note_pmd_t_middle(hs_z j, hs_val a, hs_val b, void *ctx)
+{
+    struct flag_walk *w = ctx;
+    if (!is_index(j))
+        return;
+    if (zmap_default(a.p).z != zmap_default(b.p).z || zmap_default(b.p).z != 0) {
+        w->s->full = true;
+        return;
+    }
+    struct flag_walk in = {w->s, w->i, j};
+    zmap_diff(a.p, b.p, note_pmd_t_inner, &in);
+}
+
+static void note_pmd_t_change(hs_z i, hs_val a, hs_val b, void *ctx)
+{
+    struct step *s = ctx;
+    if (!is_index(i))
+        return;
+    const struct zmap *ma = a.p, *mb = b.p;
+    if (!hs_val_eq(zmap_type(ma), zmap_default(ma), zmap_default(mb))) {
+        s->full = true;
+        return;
+    }
+    struct flag_walk w = {s, i, 0};
+    zmap_diff(ma, mb, note_pmd_t_middle, &w);
+}
+
+/* A parent that changed: the entries of the pool above that point to its
+ * page, in lb (the one the parent map named) and after the step. */
+static void note_par_change(hs_z page, hs_val a, hs_val b, void *ctx)
+{
+    struct zvec *rechecks = ctx;
+    zvec_push(rechecks, a.z);
+    zvec_push(rechecks, b.z);
+}
+
+/* The changes of the step and the nodes they touch; false when the full
+ * relation must decide. */
+static bool gather(struct step *s)
+{
+    const struct NPT *h = s->r.h, *l = s->r.l, *hb = s->hb, *lb = s->lb;
+    /* a next pointer moving back puts old entries above it or old pointers beyond it */
+    for (int lv = LV_PGD; lv < NLV; lv++)
+        if (next_at(l, lv) < next_at(lb, lv))
+            return false;
+    if (!hs_val_eq(zmap_type(h->pmd_t), zmap_default(hb->pmd_t), zmap_default(h->pmd_t)))
+        return false;
+    for (int lv = 0; lv < NLV; lv++)
+        zmap_diff(pool_at(lb, lv), pool_at(l, lv), note_pool_change, &s->pools[lv]);
+    if (s->r.pars) {
+        for (int lv = LV_PGD; lv < NLV; lv++) {
+            if (zmap_default(par_at(lb, lv)).z != zmap_default(par_at(l, lv)).z)
+                return false;
+            zmap_diff(par_at(lb, lv), par_at(l, lv), note_par_change, &s->rechecks[lv - 1]);
+        }
+    }
+    zmap_diff(hb->pt, h->pt, note_pt_change, s);
+    zmap_diff(hb->pgd_t, h->pgd_t, note_pgd_t_change, s);
+    zmap_diff(hb->pud_t, h->pud_t, note_pud_t_change, s);
+    zmap_diff(hb->pmd_t, h->pmd_t, note_pmd_t_change, s);
+    for (int lv = 0; lv < NLV; lv++)
+        for (size_t a = 0; a < s->pools[lv].n; a++)
+            place_change(s, lv, &s->pools[lv].c[a]);
+    if (!s->r.pars) {
+        /* end to end the uniqueness of a new pointer's page needs its old parent */
+        for (int lv = 0; lv < LV_PMD; lv++) {
+            for (size_t a = 0; a < s->pools[lv].n; a++) {
+                hs_z v = s->pools[lv].c[a].now, k;
+                bool found;
+                if (is_pointer(lv, v) && !lb_parent(s, lv + 1, phys_page(v), &k, &found))
+                    return false;
+            }
+        }
+    }
+    return !s->full;
+}
+
+/* valid_lnpt for entry k of pool lv of l (value v): an int64, 0 at or above
+ * next, a pointer to a page below next whose parent is k (parents related);
+ * uniqueness end to end is check_unique's. */
+static void check_pool_entry(struct rel *r, int lv, hs_z k, hs_z v)
+{
+    char hv[64], lv_[64];
+    if (!is_int64(v))
+        rel_fail(r, pool_names[lv], k, "is_int64", show(lv_, sizeof lv_, "entry", v));
+    if (lv > LV_VTTBR && k >= next_at(r->l, lv) && v != 0)
+        rel_fail(r, pool_names[lv], k, show(hv, sizeof hv, "0 above next", next_at(r->l, lv)),
+                 show(lv_, sizeof lv_, "entry", v));
+    if (!is_pointer(lv, v))
+        return;
+    hs_z page = phys_page(v), hi = next_at(r->l, lv + 1);
+    if (!(start_at(r->vmid, lv + 1) <= page && page < hi)) {
+        rel_fail(r, pool_names[lv], k, show(hv, sizeof hv, "a page below next", hi),
+                 show(lv_, sizeof lv_, "entry", v));
+        return;
+    }
+    if (!r->pars)
+        return;
+    hs_z par = zmap_get_z(par_at(r->l, lv + 1), page);
+    if (par != k)
+        rel_fail(r, par_names[lv + 1], page, show(hv, sizeof hv, "entry at", k),
+                 show(lv_, sizeof lv_, "parent", par));
+}
+
+/* A changed pointer of pool lv: its page and key. */
+struct ptr {
+    hs_z page, key;
+};
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    const struct ptr *x = a, *y = b;
+    if (x->page != y->page)
+        return x->page < y->page ? -1 : 1;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* End to end: no two entries of pool lv of l point to the same page. The
+ * changed pointers (in range) against each other, and against the entry
+ * that pointed to the page in lb if the step left it. */
+static void check_unique(struct step *s, int lv)
+{
+    const struct changes *cs = &s->pools[lv];
+    struct ptr *ps = hs_alloc((cs->n + 1) * sizeof *ps);
+    size_t n = 0;
+    for (size_t a = 0; a < cs->n; a++) {
+        hs_z v = cs->c[a].now, page = phys_page(v);
+        if (is_pointer(lv, v) && start_at(s->r.vmid, lv + 1) <= page &&
+            page < next_at(s->r.l, lv + 1)) {
+            ps[n].page = page;
+            ps[n].key = cs->c[a].key;
+            n++;
+        }
+    }
+    qsort(ps, n, sizeof *ps, cmp_ptr);
+    char hv[96], lv_[64];
+    for (size_t a = 0; a < n; a++) {
+        if (a > 0 && ps[a].page == ps[a - 1].page)
+            rel_fail(&s->r, pool_names[lv], ps[a].key,
+                     show(hv, sizeof hv, "a page no other entry has, not", ps[a].page),
+                     show(lv_, sizeof lv_, "also at", ps[a - 1].key));
+        hs_z k;
+        bool found;
+        if (!lb_parent(s, lv + 1, ps[a].page, &k, &found) || !found || k == ps[a].key)
+            continue;
+        /* the old parent keeps its pointer unless the step changed it */
+        if (zmap_get_z(pool_at(s->r.l, lv), k) == zmap_get_z(pool_at(s->lb, lv), k))
+            rel_fail(&s->r, pool_names[lv], ps[a].key,
+                     show(hv, sizeof hv, "a page no other entry has, not", ps[a].page),
+                     show(lv_, sizeof lv_, "also at", k));
+    }
+}
+
+/* Hlevel2 of the blocks with changed entries: relate_npt hb lb had 0 or 512
+ * level-2 pages in each block (512 when a changed entry was level 2), the
+ * changes move that count. */
+static void check_blocks(struct step *s)
+{
+    const struct changes *cs = &s->pt;
+    char lv_[64];
+    for (size_t a = 0; a < cs->n;) {
+        hs_z block = hs_z_div(cs->c[a].key, PTRS_PER_PMD);
+        bool had2 = false;
+        hs_z count = 0;
+        size_t b = a;
+        for (; b < cs->n && hs_z_div(cs->c[b].key, PTRS_PER_PMD) == block; b++) {
+            had2 = had2 || cs->c[b].old == 2;
+            count = hs_z_add(count, (cs->c[b].now == 2) - (cs->c[b].old == 2));
+        }
+        if (had2)
+            count = hs_z_add(count, PTRS_PER_PMD);
+        if (count > 0 && count < (hs_z)PTRS_PER_PMD)
+            rel_fail(&s->r, "pt", hs_z_mul(block, PTRS_PER_PMD), "level 2",
+                     show(lv_, sizeof lv_, "level 2 pages in its block:", count));
+        a = b;
+    }
+}
+
+/* pmd_t at (i, j, k) as a scan of the maps lists it: true and not a default
+ * at each of the three levels. */
+static bool pmd_t_listed(const struct NPT *h, hs_z i, hs_z j, hs_z k)
+{
+    const struct zmap *m1 = h->pmd_t;
+    hs_val v1 = zmap_get(m1, i);
+    if (hs_val_eq(zmap_type(m1), v1, zmap_default(m1)))
+        return false;
+    const struct zmap *m2 = v1.p;
+    hs_val v2 = zmap_get(m2, j);
+    if (hs_val_eq(zmap_type(m2), v2, zmap_default(m2)))
+        return false;
+    const struct zmap *m3 = v2.p;
+    return zmap_get_z(m3, k) != 0 && zmap_default(m3).z == 0;
+}
+
+/* Hpgd_t at index i: the flag is set iff the VTTBR entry is nonzero. */
+static void check_pgd_node(struct rel *r, hs_z i)
+{
+    struct walk w;
+    low_walk(r, hs_z_shiftl(i, PGDIR_SHIFT), &w);
+    bool flag = hs_npt_pgd_t(r->h, i);
+    char lv_[64];
+    if (flag && w.pgd == 0)
+        rel_fail(r, "pgd_t", i, "true", show(lv_, sizeof lv_, "pgd", w.pgd));
+    if (!flag && w.pgd != 0)
+        rel_fail(r, "pgd_t", i, "false", show(lv_, sizeof lv_, "pgd", w.pgd));
+}
+
+/* Hpud_t at (i, j): set iff the PGD and PUD entries are nonzero. */
+static void check_pud_node(struct rel *r, hs_z ij)
+{
+    hs_z i = hs_z_div(ij, 512), j = hs_z_mod(ij, 512);
+    struct walk w;
+    low_walk(r, hs_z_lor(hs_z_shiftl(i, PGDIR_SHIFT), hs_z_shiftl(j, PUD_SHIFT)), &w);
+    bool flag = hs_npt_pud_t(r->h, i, j), low = w.pgd != 0 && w.pud != 0;
+    char lv_[64];
+    if (flag && !low)
+        rel_fail(r, "pud_t", ij, "true", show(lv_, sizeof lv_, "pud", w.pud));
+    if (!flag && low)
+        rel_fail(r, "pud_t", ij, "false", show(lv_, sizeof lv_, "pud", w.pud));
+}
+
+/* Hpmd_t at (i, j, k): a listed flag needs a PMD table below, a PMD table
+ * needs the flag. */
+static void check_pmd_node(struct rel *r, hs_z ijk)
+{
+    hs_z k = hs_z_mod(ijk, 512), ij = hs_z_div(ijk, 512);
+    hs_z i = hs_z_div(ij, 512), j = hs_z_mod(ij, 512);
+    struct walk w;
+    low_walk(r, hs_z_lor(hs_z_lor(hs_z_shiftl(i, PGDIR_SHIFT), hs_z_shiftl(j, PUD_SHIFT)),
+                         hs_z_shiftl(k, PMD_SHIFT)), &w);
+    bool low = w.pgd != 0 && w.pud != 0 && w.pmd != 0 && pmd_table(w.pmd) == PMD_TYPE_TABLE;
+    char lv_[64];
+    if (pmd_t_listed(r->h, i, j, k) && !low)
+        rel_fail(r, "pmd_t", gfn_of(i, j, k, 0), "true", show(lv_, sizeof lv_, "pmd", w.pmd));
+    if (low && !hs_npt_pmd_t(r->h, i, j, k))
+        rel_fail(r, "pmd_t", gfn_of(i, j, k, 0), "false", show(lv_, sizeof lv_, "pmd table", w.pmd));
+}
+
+/* The conditions of relate_npt that read no map entry: next pointers and defaults. */
+static void check_fixed(struct rel *r)
+{
+    const struct NPT *h = r->h, *l = r->l;
+    hs_z v = r->vmid;
+    check_next(r, "pt_pgd_next", l->pt_pgd_next, pgd_start(v), pud_start(v));
+    check_next(r, "pt_pud_next", l->pt_pud_next, pud_start(v), pmd_start(v));
+    check_next(r, "pt_pmd_next", l->pt_pmd_next, pmd_start(v), pool_end(v));
+    char lv_[64];
+    for (int lv = 0; lv < NLV; lv++) {
+        hs_z def = zmap_default(pool_at(l, lv)).z;
+        if (def != 0)
+            rel_fail(r, pool_names[lv], -1, "default 0", show(lv_, sizeof lv_, "default", def));
+    }
+    check_nexts_equal(r);
+    const struct npt_entry *def = zmap_default(h->pt).p;
+    if (def->pfn != 0 || def->level != 0 || def->pte != 0)
+        rel_fail(r, "pt", -1, "default (0, 0, 0)", "not supported");
+    const struct zmap *pud_def = zmap_default(h->pud_t).p;
+    const struct zmap *pmd_def = zmap_default(h->pmd_t).p;
+    if (zmap_default(h->pgd_t).z != 0 || zmap_count(pud_def) != 0 ||
+        zmap_default(pud_def).z != 0 || zmap_count(pmd_def) != 0)
+        rel_fail(r, "pgd_t", -1, "a non-empty default", "not supported");
+}
+
+/* Every condition the step may have changed, on (h, l). */
+static void check_step(struct step *s)
+{
+    struct rel *r = &s->r;
+    check_fixed(r);
+    for (int lv = 0; lv < NLV; lv++) {
+        for (size_t a = 0; a < s->pools[lv].n; a++)
+            check_pool_entry(r, lv, s->pools[lv].c[a].key, s->pools[lv].c[a].now);
+        zvec_sort_unique(&s->rechecks[lv]);
+        for (size_t a = 0; a < s->rechecks[lv].n; a++) {
+            hs_z k = s->rechecks[lv].v[a];
+            check_pool_entry(r, lv, k, zmap_get_z(pool_at(r->l, lv), k));
+        }
+    }
+    if (!r->pars)
+        for (int lv = 0; lv < LV_PMD; lv++)
+            check_unique(s, lv);
+    check_blocks(s);
+    zvec_sort_unique(&s->gfns);
+    for (size_t a = 0; a < s->gfns.n; a++)
+        check_entry(r, s->gfns.v[a], hs_npt_entry(r->h, s->gfns.v[a]));
+    zvec_sort_unique(&s->pgds);
+    for (size_t a = 0; a < s->pgds.n; a++)
+        check_pgd_node(r, s->pgds.v[a]);
+    zvec_sort_unique(&s->puds);
+    for (size_t a = 0; a < s->puds.n; a++)
+        check_pud_node(r, s->puds.v[a]);
+    zvec_sort_unique(&s->pmds);
+    for (size_t a = 0; a < s->pmds.n; a++)
+        check_pmd_node(r, s->pmds.v[a]);
+}
+
+bool hs_relate_npt_step(struct hs_diff *d, const char *path, hs_z vmid, const struct NPT *hb,
+                        const struct NPT *lb, const struct NPT *h, const struct NPT *l, bool pars)
+{
+    /* the step left the VM's tables alone: related before, related now */
+    if (h == hb && l == lb)
+        return true;
+    if (!is_vmid(vmid))
+        return hs_relate_npt(d, path, vmid, h, l, pars);
+    hs_mark m = hs_arena_mark();
+    struct step *s = hs_alloc(sizeof *s);
+    s->r = (struct rel){d, path, vmid, h, l, pars, true};
+    s->hb = hb;
+    s->lb = lb;
+    bool cheap = gather(s);
+    bool ok = true;
+    if (cheap) {
+        check_step(s);
+        ok = s->r.ok;
+    }
+    hs_arena_release(m);
+    if (!cheap)
+        ok = hs_relate_npt(d, path, vmid, h, l, pars);
+    return ok;
+}
+
+/* relate_npts after a step: each VM from its pair before the step, which
+ * R(h, l) relates unless the low machine had halted. */
+static bool relate_npts_step(struct hs_diff *d, const struct RData *h, const struct RData *l,
+                             const struct RData *h2, const struct RData *l2, bool pars)
+{
+    bool ok = true;
+    if (l2->halt)
+        return true;
+    for (hs_z v = 0; v <= (hs_z)COREVISOR; v++) {
+        char path[64], vb[HS_Z_STRLEN];
+        snprintf(path, sizeof path, "shared.npts[%s]", hs_z_str(v, vb));
+        const struct NPT *hn = hs_npt_of(h2, v), *ln = hs_npt_of(l2, v);
+        bool rel = l->halt ? hs_relate_npt(d, path, v, hn, ln, pars)
+                           : hs_relate_npt_step(d, path, v, hs_npt_of(h, v), hs_npt_of(l, v), hn,
+                                                ln, pars);
+        if (!rel)
+            ok = false;
+    }
+    return ok;
+}
+
+bool hs_relate_NPTWalk_step(struct hs_diff *d, const struct RData *h, const struct RData *l,
+                            const struct RData *h2, const struct RData *l2)
+{
+    bool ok = relate_fields(d, h2, l2, true);
+    if (!relate_npts_step(d, h, l, h2, l2, true))
+        ok = false;
+    return ok;
+}
+
+struct log_step {
+    struct hs_diff *d;
+    const struct RData *h, *l;
+    bool ok;
+};
+
+/* How many leading events of a and b (as long as each other) the step may
+ * have added: the events after them are the logs a0 and b0 before the step,
+ * at the same places, which R(h, l) relates. */
+static size_t new_events(const struct hs_list *a, const struct hs_list *b,
+                         const struct hs_list *a0, const struct hs_list *b0)
+{
+    size_t n = hs_list_len(a), n0 = hs_list_len(a0);
+    if (n0 != hs_list_len(b0) || n0 > n)
+        return n;
+    for (size_t i = 0; i < n - n0; i++) {
+        a = a->tail;
+        b = b->tail;
+    }
+    return a == a0 && b == b0 ? n - n0 : n;
+}
+
+/* relate_log_at for the events of lock id that the step added; two NPT
+ * snapshots are related from the VM's tables before the step. */
+static void relate_log_step_at(hs_z id, hs_val a, hs_val b, void *ctx)
+{
+    struct log_step *w = ctx;
+    const struct hs_list *la = a.p, *lb = b.p;
+    char path[96], ib[HS_Z_STRLEN], nb[HS_Z_STRLEN];
+    snprintf(path, sizeof path, "log[%s]", hs_z_str(id, ib));
+    if (hs_list_len(la) != hs_list_len(lb)) {
+        hs_diff_val(w->d, path, &hs_type_list_MultiOracleEvent, a, b);
+        w->ok = false;
+        return;
+    }
+    size_t fresh = new_events(la, lb, hs_log_of(w->h, id), hs_log_of(w->l, id));
+    hs_z vmid = hs_z_sub(id, NPT_ID);
+    for (size_t i = 0; i < fresh; i++, la = la->tail, lb = lb->tail) {
+        if (hs_val_eq(&hs_type_MultiOracleEvent, la->head, lb->head))
+            continue;
+        const struct MultiOracleEvent *ea = la->head.p, *eb = lb->head.p;
+        const struct NPT *sa = npt_snapshot(ea), *sb = npt_snapshot(eb);
+        char ep[128];
+        snprintf(ep, sizeof ep, "%s[%s]", path, hs_z_str((hs_z)i, nb));
+        if (sa && sb && ea->cpuid == eb->cpuid && is_vmid(vmid)) {
+            char sp[160];
+            snprintf(sp, sizeof sp, "%s.npt", ep);
+            bool rel = w->l->halt
+                           ? hs_relate_npt(w->d, sp, vmid, sa, sb, false)
+                           : hs_relate_npt_step(w->d, sp, vmid, hs_npt_of(w->h, vmid),
+                                                hs_npt_of(w->l, vmid), sa, sb, false);
+            if (!rel)
+                w->ok = false;
+            continue;
+        }
+        hs_diff_val(w->d, ep, &hs_type_MultiOracleEvent, la->head, lb->head);
+        w->ok = false;
+    }
+}
+
+/* relate_logs after a step: the events it added. */
+static bool relate_logs_step(struct hs_diff *d, const struct RData *h, const struct RData *l,
+                             const struct RData *h2, const struct RData *l2)
+{
+    struct log_step w = {d, h, l, true};
+    if (!hs_val_eq(&hs_type_list_MultiOracleEvent, zmap_default(h2->log), zmap_default(l2->log))) {
+        hs_diff_val(d, "log.default", &hs_type_list_MultiOracleEvent, zmap_default(h2->log),
+                    zmap_default(l2->log));
+        w.ok = false;
+    }
+    zmap_diff(h2->log, l2->log, relate_log_step_at, &w);
+    return w.ok;
+}
+
+bool hs_relate_NPTWalk_e2e_step(struct hs_diff *d, const struct RData *h, const struct RData *l,
+                                const struct RData *h2, const struct RData *l2)
+{
+    bool ok = relate_fields(d, h2, l2, false);
+    if (!relate_logs_step(d, h, l, h2, l2))
+        ok = false;
+    if (!relate_npts_step(d, h, l, h2, l2, false))
+        ok = false;
+    return ok;
+}
+
 /* ---- states whose two views agree ---- */
 
 const struct RData *hs_npt_boot(const struct RData *adt)
@@ -947,4 +1754,6 @@ const struct hs_layer_check hs_check_NPTWalk = {
     .lower_state = NULL,
     .relate_e2e = hs_relate_NPTWalk_e2e,
     .e2e_stack = e2e_stack,
+    .relate_step = hs_relate_NPTWalk_step,
+    .relate_step_e2e = hs_relate_NPTWalk_e2e_step,
 };

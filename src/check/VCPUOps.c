@@ -33,7 +33,8 @@ static void gen_save_shadow_kvm_regs(struct hs_rng *r, struct hs_case *c)
 }
 
 /* s with vmid's vm_inc_exe set (no spec of these layers sets it: the top
- * level's does), so that the code skips the reset of a new vCPU. */
+ * level's does), where VRM's code would skip the reset of a new vCPU and
+ * the spec does not. */
 static const struct RData *with_inc_exe(const struct RData *s, hs_z vmid)
 {
     struct VMInfo *info = VMInfo_copy(zmap_get_p(s->shared->vminfos, vmid));

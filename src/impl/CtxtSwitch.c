@@ -44,9 +44,8 @@ void restore_vm(void)
     vmid = get_shadow_ctxt(cur_vmid, cur_vcpuid, 0U);
     if (0U < vmid && vmid < COREVISOR) {
         vcpuid = get_int_run_vcpuid((u32)vmid);
-        /* the code tests 0 <= vcpuid (always true of a u64) and vmid, not
-         * vcpuid, against VCPU_PER_VM (spec-notes) */
-        if (vmid < VCPU_PER_VM) {
+        /* departure, spec-notes CtxtSwitch: restore_vm_spec (vcpuid, not vmid) */
+        if (vcpuid < VCPU_PER_VM) {
             set_per_cpu((u32)vmid, (u32)vcpuid);
             set_vcpu_active((u32)vmid, (u32)vcpuid);
             restore_shadow_kvm_regs();

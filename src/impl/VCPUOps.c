@@ -33,17 +33,15 @@ void save_shadow_kvm_regs(void)
 void restore_shadow_kvm_regs(void)
 {
     u64 dirty, ec, pc, addr;
-    u32 vmid, vcpuid, inc_exe;
+    u32 vmid, vcpuid;
 
     vmid = get_cur_vmid();
     vcpuid = get_cur_vcpuid();
     dirty = get_shadow_ctxt(vmid, vcpuid, DIRTY);
     if (dirty == INVALID64) {
-        inc_exe = is_inc_exe(vmid);
-        if (inc_exe == 0U) {
-            reset_gp_regs(vmid, vcpuid);
-            reset_sys_regs(vmid, vcpuid);
-        }
+        /* departure, spec-notes VCPUOps: restore_shadow_kvm_regs_spec (no is_inc_exe) */
+        reset_gp_regs(vmid, vcpuid);
+        reset_sys_regs(vmid, vcpuid);
         set_shadow_dirty_bit(vmid, vcpuid, 0UL);
     } else {
         ec = get_shadow_ctxt(vmid, vcpuid, EC);

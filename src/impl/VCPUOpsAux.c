@@ -25,21 +25,14 @@ void reset_gp_regs(u32 vmid, u32 vcpuid)
 /* VRM VCPUOpsAuxCode: f_reset_sys_regs */
 void reset_sys_regs(u32 vmid, u32 vcpuid)
 {
-    u64 val, mpidr;
+    u64 val;
     u32 i;
 
     i = 1U;
     while (i <= SHADOW_SYS_REGS_SIZE) {
-        if (i == 1U) {
-            mpidr = (u64)((vcpuid & 15U) + ((vcpuid / 16U) & 255U) * 256U +
-                          ((vcpuid / 4096U) & 255U) * 65536U);
-            val = mpidr + 2147483648UL;
-        } else if (i == 4U) {
-            val = read_actlr_el1();
-        } else {
-            val = get_sys_reg_desc_val(i);
-        }
-        set_shadow_ctxt(vmid, vcpuid, i + 47U, val);
+        /* departure, spec-notes VCPUOpsAux: reset_sys_regs_spec (index i, not i + 47) */
+        val = get_sys_reg_desc_val(i);
+        set_shadow_ctxt(vmid, vcpuid, i, val);
         i = i + 1U;
     }
 }
@@ -99,14 +92,15 @@ void prep_abort(u32 vmid, u32 vcpuid)
     u64 esr, fault_ipa, reg;
     u32 Rd;
 
-    esr = get_int_esr(vmid, vcpuid);
-    Rd = (u32)((esr / 65536UL) & 31UL);
+    /* departure, spec-notes VCPUOpsAux: prep_abort_spec (address first) */
     fault_ipa = (get_shadow_ctxt(vmid, vcpuid, HPFAR_EL2) / 16UL) * 4096UL;
     if (fault_ipa < MAX_MMIO_ADDR) {
+        esr = get_int_esr(vmid, vcpuid);
+        Rd = (u32)((esr / 65536UL) & 31UL);
         set_shadow_dirty_bit(vmid, vcpuid, DIRTY_PC_FLAG);
         if ((esr & ESR_ELx_WNR) == 0UL && (esr & ESR_ELx_S1PTW) == 0UL) {
-            /* the C shifts an int: bit 31 sign-extends into the upper half */
-            set_shadow_dirty_bit(vmid, vcpuid, (u64)(int)(1U << Rd));
+            /* departure, spec-notes VCPUOpsAux: prep_abort_spec (a u64 shift) */
+            set_shadow_dirty_bit(vmid, vcpuid, 1UL << Rd);
         } else {
             reg = get_shadow_ctxt(vmid, vcpuid, Rd);
             set_int_gpr(vmid, vcpuid, Rd, reg);

@@ -222,6 +222,13 @@ void hs_diff_init(struct hs_diff *d, FILE *out, const char *left, const char *ri
     d->right = right;
 }
 
+/* Whether the next difference noted in d is printed: only then do its path
+ * and values need formatting (the first path is kept in any case). */
+static bool diff_prints_next(const struct hs_diff *d)
+{
+    return d->out && d->count < diff_limit(d);
+}
+
 void hs_diff_note(struct hs_diff *d, const char *path, const char *a, const char *b)
 {
     if (d->count == 0) {
@@ -240,9 +247,18 @@ void hs_diff_finish(struct hs_diff *d)
         fprintf(d->out, "  ... %zu more\n", d->count - lim);
 }
 
+/* Whether the walk still needs the path: for the first difference, or for
+ * one that is printed. */
+static bool path_needed(const struct diff_walk *w)
+{
+    return w->d->count == 0 || diff_prints_next(w->d);
+}
+
 /* Append printf-style text to the path (truncated when the buffer is full). */
 static void path_push(struct diff_walk *w, const char *fmt, const char *s)
 {
+    if (!path_needed(w))
+        return;
     size_t room = sizeof w->path - w->len;
     int n = snprintf(w->path + w->len, room, fmt, s);
     if (n < 0)
@@ -258,7 +274,8 @@ static void path_field(struct diff_walk *w, const char *name)
 static void path_index(struct diff_walk *w, hs_z k)
 {
     char buf[HS_Z_STRLEN];
-    path_push(w, "[%s]", hs_z_str(k, buf));
+    if (path_needed(w))
+        path_push(w, "[%s]", hs_z_str(k, buf));
 }
 
 static void path_pop(struct diff_walk *w, size_t len)
@@ -310,7 +327,10 @@ static void diff_variant(struct diff_walk *w, const struct hs_type *t, const voi
         char ba[HS_Z_STRLEN], bb[HS_Z_STRLEN];
         size_t len = w->len;
         path_field(w, "tag");
-        hs_diff_note(w->d, w->path, tag_str(t, a, ba), tag_str(t, b, bb));
+        if (!diff_prints_next(w->d))
+            hs_diff_note(w->d, w->path, "", ""); /* counted, not printed */
+        else
+            hs_diff_note(w->d, w->path, tag_str(t, a, ba), tag_str(t, b, bb));
         path_pop(w, len);
         return;
     }
@@ -354,7 +374,10 @@ static void diff_list(struct diff_walk *w, const struct hs_type *t, const struct
     if (na != nb) {
         char ba[HS_Z_STRLEN], bb[HS_Z_STRLEN];
         path_field(w, "length");
-        hs_diff_note(w->d, w->path, hs_z_str((hs_z)na, ba), hs_z_str((hs_z)nb, bb));
+        if (!diff_prints_next(w->d))
+            hs_diff_note(w->d, w->path, "", ""); /* counted, not printed */
+        else
+            hs_diff_note(w->d, w->path, hs_z_str((hs_z)na, ba), hs_z_str((hs_z)nb, bb));
         path_pop(w, len);
     }
     /* Element by element over the common prefix, from the head. */
@@ -375,7 +398,11 @@ static void diff_walk_val(struct diff_walk *w, const struct hs_type *t, hs_val a
     case HS_BOOL:
     case HS_ENUM:
     case HS_ORACLE:
-        if (a.z != b.z)
+        if (a.z == b.z)
+            return;
+        if (!diff_prints_next(w->d))
+            hs_diff_note(w->d, w->path, "", ""); /* counted, not printed */
+        else
             hs_diff_note(w->d, w->path, scalar_str(t, a, ba), scalar_str(t, b, bb));
         return;
     case HS_RECORD:

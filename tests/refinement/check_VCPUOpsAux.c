@@ -1,9 +1,10 @@
 /* Refinement suite of layer 27, VCPUOpsAux (over MmioOps, identity): each
- * fresh primitive against its spec on generated vCPU states; the two whose
- * VRM code and spec disagree (reset_sys_regs, prep_abort: docs/spec-notes.md)
- * must fail exactly where the notes say; hand-computed values of the
- * register dispatch, the Parameters and those divergences; and wrong
- * implementations the oracle must reject. */
+ * fresh primitive against its spec on generated vCPU states; prep_abort's
+ * MMIO branch, which no implementation over MmioOps refines, must fail there
+ * and only at the data log (docs/spec-notes.md); hand-computed values of the
+ * register dispatch, the Parameters and VRM's divergences; VRM's code of
+ * reset_sys_regs and prep_abort as written, and other wrong implementations,
+ * which the oracle must reject. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,13 @@ extern const struct hs_layer_check hs_check_VCPUOpsAux;
 
 enum { SEED = 27027, COUNT = 1500 };
 
-/* ---- the divergences ---- */
+/* ---- the divergence ---- */
 
-/* reset_sys_regs and prep_abort differ on every running machine. */
-static bool running(const struct hs_case *c, bool e2e)
+/* prep_abort_spec reads the syndrome without advancing the data log: on a
+ * running machine its MMIO branch differs from every implementation. */
+static bool mmio_abort(const struct hs_case *c, bool e2e)
 {
-    return !c->h->halt;
+    return !c->h->halt && vc_mmio_abort(c->h, c->args[0], c->args[1]);
 }
 
 START_TEST(test_reset_gp_regs)
@@ -32,8 +34,7 @@ END_TEST
 
 START_TEST(test_reset_sys_regs)
 {
-    vc_assert(&hs_check_VCPUOpsAux, "reset_sys_regs", false, COUNT, SEED, running,
-              "shadow_ctxts[");
+    vc_assert(&hs_check_VCPUOpsAux, "reset_sys_regs", false, COUNT, SEED, NULL, NULL);
 }
 END_TEST
 
@@ -57,7 +58,7 @@ END_TEST
 
 START_TEST(test_prep_abort)
 {
-    vc_assert(&hs_check_VCPUOpsAux, "prep_abort", false, COUNT, SEED, running, "data_log[");
+    vc_assert(&hs_check_VCPUOpsAux, "prep_abort", false, COUNT, SEED, mmio_abort, "data_log[");
 }
 END_TEST
 
@@ -148,24 +149,52 @@ START_TEST(test_oracle_seed_round_trip)
 }
 END_TEST
 
-/* Runs the implementation of prim on s; the final state. */
-static const struct RData *run_impl(int id, hs_z vmid, hs_z vcpuid, const struct RData *s)
+/* Runs implementation f (the registered one when NULL) of primitive id on
+ * (vmid, vcpuid) and s; the final state. */
+static const struct RData *run_impl(int id, hs_impl_fn f, hs_z vmid, hs_z vcpuid,
+                                    const struct RData *s)
 {
     hs_register_impls();
+    hs_impl_fn real = hs_prim_impl_of(id);
+    if (f)
+        hs_prim_set_impl(id, f);
     hs_z args[2] = {vmid, vcpuid};
     const struct RData *out;
     hs_z ret;
     struct hs_stuck_info info;
-    ck_assert_msg(hs_run_guarded(&hs_prims[id], args, s, &out, &ret, &info), "stuck: %s",
-                  info.why);
+    bool ok = hs_run_guarded(&hs_prims[id], args, s, &out, &ret, &info);
+    hs_prim_set_impl(id, real);
+    ck_assert_msg(ok, "stuck: %s", info.why);
     return out;
 }
+
+/* The oracle's report on prim with implementation f (NULL: the registered one). */
+static enum hs_verdict check_one(const char *prim, int id, hs_impl_fn f, const struct RData *s,
+                                 hs_z vmid, hs_z vcpuid, struct hs_check_report *rep)
+{
+    hs_register_impls();
+    hs_impl_fn real = hs_prim_impl_of(id);
+    if (f)
+        hs_prim_set_impl(id, f);
+    struct hs_case c;
+    memset(&c, 0, sizeof c);
+    c.h = s;
+    c.args[0] = vmid;
+    c.args[1] = vcpuid;
+    enum hs_verdict v = hs_check_case(&hs_check_VCPUOpsAux, hs_prim_find(prim), &c, false, NULL,
+                                      rep);
+    hs_prim_set_impl(id, real);
+    return v;
+}
+
+static void invoke_vrm_reset_sys_regs(const hs_z *a, hs_z *r);
+static void invoke_vrm_prep_abort(const hs_z *a, hs_z *r);
 
 START_TEST(test_reset_sys_regs_by_hand)
 {
     hs_mark m = hs_arena_mark();
     struct RData *a = RData_copy(vcpu13());
-    /* the ACTLR the code reads: 0x1234 at VM 1's data log position 0 */
+    /* the ACTLR VRM's code reads: 0x1234 at VM 1's data log position 0 */
     a->doracle = hs_data_oracle_seed(1, 0, 0x1234);
     const struct RData *h;
     ck_assert(reset_sys_regs_spec(1, 3, a, &h));
@@ -175,9 +204,17 @@ START_TEST(test_reset_sys_regs_by_hand)
     ck_assert(hr->x24 == (hs_z)0xd5336963eefba1f8ULL);
     ck_assert(hr->x25 == 0 && hr->csselr_el1 == 0 && hr->mpidr_el1 == 0);
     ck_assert(zmap_get_z(h->data_log, 1) == 0);
-    /* the code: index i + 47 for i = 1..24 */
-    const struct RData *l = run_impl(HS_PRIM_reset_sys_regs, 1, 3, a);
+    /* our implementation: the same */
+    const struct RData *l = run_impl(HS_PRIM_reset_sys_regs, NULL, 1, 3, a);
     const struct CtxtRegs *lr = ((const struct Ctxt *)zmap_get_p(l->shadow_ctxts, 11))->ctxt_regs;
+    ck_assert(lr->x1 == (hs_z)0x1e3779b97f4a7c15ULL);
+    ck_assert(lr->x2 == (hs_z)0x3c6ef372fe94f82aULL);
+    ck_assert(lr->x24 == (hs_z)0xd5336963eefba1f8ULL);
+    ck_assert(lr->x25 == 0 && lr->csselr_el1 == 0 && lr->cpacr_el1 == 0);
+    ck_assert(zmap_get_z(l->data_log, 1) == 0);
+    /* VRM's code: index i + 47 for i = 1..24 */
+    l = run_impl(HS_PRIM_reset_sys_regs, invoke_vrm_reset_sys_regs, 1, 3, a);
+    lr = ((const struct Ctxt *)zmap_get_p(l->shadow_ctxts, 11))->ctxt_regs;
     ck_assert(lr->x1 == 0);
     ck_assert(lr->csselr_el1 == 2147483648LL + 3);   /* i = 1: MPIDR of vCPU 3 */
     ck_assert(lr->sctlr_el1 == (hs_z)0x3c6ef372fe94f82aULL); /* i = 2 */
@@ -192,23 +229,113 @@ START_TEST(test_prep_abort_rd31_by_hand)
 {
     hs_mark m = hs_arena_mark();
     struct RData *a = RData_copy(vcpu13());
-    /* a read (WNR and S1PTW clear) into register 31 */
+    /* a read (WNR and S1PTW clear) into register 31; HPFAR 0 is an MMIO frame */
     a->doracle = hs_data_oracle_seed(1, 0, (hs_z)31 << 16);
     const struct RData *h;
     ck_assert(prep_abort_spec(1, 3, a, &h));
     const struct Ctxt *hc = zmap_get_p(h->shadow_ctxts, 11);
     ck_assert(hc->ctxt_states->dirty == (hs_z)1 << 31);
     ck_assert(zmap_get_z(h->data_log, 1) == 0);
-    const struct RData *l = run_impl(HS_PRIM_prep_abort, 1, 3, a);
+    /* ours: 2^31 too, and the read advances the log (the unavoidable part) */
+    const struct RData *l = run_impl(HS_PRIM_prep_abort, NULL, 1, 3, a);
     const struct Ctxt *lc = zmap_get_p(l->shadow_ctxts, 11);
-    /* the int shift sign-extends */
+    ck_assert(lc->ctxt_states->dirty == (hs_z)1 << 31);
+    ck_assert(zmap_get_z(l->data_log, 1) == 1);
+    struct hs_check_report rep;
+    ck_assert_int_eq(check_one("prep_abort", HS_PRIM_prep_abort, NULL, a, 1, 3, &rep), HS_FAIL);
+    ck_assert_uint_eq(rep.diff.count, 1);
+    ck_assert_str_eq(rep.diff.first_path, "data_log[1]");
+    /* VRM's code: the int shift sign-extends, a second difference */
+    l = run_impl(HS_PRIM_prep_abort, invoke_vrm_prep_abort, 1, 3, a);
+    lc = zmap_get_p(l->shadow_ctxts, 11);
     ck_assert(lc->ctxt_states->dirty == (hs_z)0xffffffff80000000ULL);
     ck_assert(zmap_get_z(l->data_log, 1) == 1);
+    ck_assert_int_eq(check_one("prep_abort", HS_PRIM_prep_abort, invoke_vrm_prep_abort, a, 1, 3,
+                               &rep),
+                     HS_FAIL);
+    ck_assert_uint_eq(rep.diff.count, 2);
+    hs_arena_release(m);
+}
+END_TEST
+
+START_TEST(test_prep_abort_beyond_mmio_by_hand)
+{
+    hs_mark m = hs_arena_mark();
+    struct RData *a = RData_copy(vcpu13());
+    /* a fault on the first frame beyond MMIO: the spec changes nothing */
+    const struct RData *s = hs_vcpu_set(a, 1, 3, HPFAR_EL2, (MAX_MMIO_ADDR / PAGE_SIZE) * 16);
+    const struct RData *h;
+    ck_assert(prep_abort_spec(1, 3, s, &h));
+    ck_assert(h == s);
+    struct hs_check_report rep;
+    ck_assert_int_eq(check_one("prep_abort", HS_PRIM_prep_abort, NULL, s, 1, 3, &rep), HS_PASS);
+    /* VRM's code reads the syndrome first and advances the log */
+    ck_assert_int_eq(check_one("prep_abort", HS_PRIM_prep_abort, invoke_vrm_prep_abort, s, 1, 3,
+                               &rep),
+                     HS_FAIL);
+    ck_assert_uint_eq(rep.diff.count, 1);
+    ck_assert_str_eq(rep.diff.first_path, "data_log[1]");
     hs_arena_release(m);
 }
 END_TEST
 
 /* ---- wrong implementations ---- */
+
+/* VRM's code of reset_sys_regs as written (VCPUOpsAuxCode): the C numbering
+ * of the system registers, written at index i + 47. */
+static void vrm_reset_sys_regs(u32 vmid, u32 vcpuid)
+{
+    u64 val, mpidr;
+    u32 i;
+
+    i = 1U;
+    while (i <= SHADOW_SYS_REGS_SIZE) {
+        if (i == 1U) {
+            mpidr = (u64)((vcpuid & 15U) + ((vcpuid / 16U) & 255U) * 256U +
+                          ((vcpuid / 4096U) & 255U) * 65536U);
+            val = mpidr + 2147483648UL;
+        } else if (i == 4U) {
+            val = read_actlr_el1();
+        } else {
+            val = get_sys_reg_desc_val(i);
+        }
+        set_shadow_ctxt(vmid, vcpuid, i + 47U, val);
+        i = i + 1U;
+    }
+}
+
+static void invoke_vrm_reset_sys_regs(const hs_z *a, hs_z *r)
+{
+    vrm_reset_sys_regs((u32)a[0], (u32)a[1]);
+    *r = 0;
+}
+
+/* VRM's code of prep_abort as written (VCPUOpsAuxCode): the syndrome read
+ * first, and an int shift, which CompCert sign-extends to the u64 argument. */
+static void vrm_prep_abort(u32 vmid, u32 vcpuid)
+{
+    u64 esr, fault_ipa, reg;
+    u32 Rd;
+
+    esr = get_int_esr(vmid, vcpuid);
+    Rd = (u32)((esr / 65536UL) & 31UL);
+    fault_ipa = (get_shadow_ctxt(vmid, vcpuid, HPFAR_EL2) / 16UL) * 4096UL;
+    if (fault_ipa < MAX_MMIO_ADDR) {
+        set_shadow_dirty_bit(vmid, vcpuid, DIRTY_PC_FLAG);
+        if ((esr & ESR_ELx_WNR) == 0UL && (esr & ESR_ELx_S1PTW) == 0UL) {
+            set_shadow_dirty_bit(vmid, vcpuid, (u64)(int)(1U << Rd));
+        } else {
+            reg = get_shadow_ctxt(vmid, vcpuid, Rd);
+            set_int_gpr(vmid, vcpuid, Rd, reg);
+        }
+    }
+}
+
+static void invoke_vrm_prep_abort(const hs_z *a, hs_z *r)
+{
+    vrm_prep_abort((u32)a[0], (u32)a[1]);
+    *r = 0;
+}
 
 /* Writes the pc to PSTATE and the pstate to PC. */
 static void wrong_reset_gp_regs_swapped(u32 vmid, u32 vcpuid)
@@ -302,6 +429,21 @@ static void invoke_wrong_post_handle(const hs_z *a, hs_z *r)
     *r = 0;
 }
 
+START_TEST(test_vrm_reset_sys_regs)
+{
+    vc_assert_bites(&hs_check_VCPUOpsAux, "reset_sys_regs", false, HS_PRIM_reset_sys_regs,
+                    invoke_vrm_reset_sys_regs, 300, SEED, NULL, "shadow_ctxts[");
+}
+END_TEST
+
+START_TEST(test_vrm_prep_abort)
+{
+    /* outside the MMIO branch: the syndrome read alone shows */
+    vc_assert_bites(&hs_check_VCPUOpsAux, "prep_abort", false, HS_PRIM_prep_abort,
+                    invoke_vrm_prep_abort, 300, SEED, mmio_abort, "data_log[");
+}
+END_TEST
+
 START_TEST(test_wrong_reset_gp_regs)
 {
     vc_assert_bites(&hs_check_VCPUOpsAux, "reset_gp_regs", false, HS_PRIM_reset_gp_regs,
@@ -374,8 +516,11 @@ static Suite *vcpuopsaux_suite(void)
     tcase_add_test(tc, test_oracle_seed_round_trip);
     tcase_add_test(tc, test_reset_sys_regs_by_hand);
     tcase_add_test(tc, test_prep_abort_rd31_by_hand);
+    tcase_add_test(tc, test_prep_abort_beyond_mmio_by_hand);
     suite_add_tcase(s, tc);
     tc = tcase_create("wrong_variants");
+    tcase_add_test(tc, test_vrm_reset_sys_regs);
+    tcase_add_test(tc, test_vrm_prep_abort);
     tcase_add_test(tc, test_wrong_reset_gp_regs);
     tcase_add_test(tc, test_wrong_sync_dirty_to_shadow);
     tcase_add_test(tc, test_wrong_prep_wfx);

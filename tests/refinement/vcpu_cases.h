@@ -1,9 +1,10 @@
 /* Shared by the Check suites of the VCPU layers (VCPUOpsAux, VCPUOps,
  * CtxtSwitch): run a layer's generator case by case through the oracle and
- * sort the verdicts by a region of cases, the documented divergences of the
- * VRM code from its spec (docs/spec-notes.md). Outside the region every
- * check must pass; inside it every non-vacuous check must fail, at the
- * documented place. A wrong implementation must fail outside the region. */
+ * sort the verdicts by a region of cases, the divergences no implementation
+ * over the layer below can avoid (docs/spec-notes.md). Outside the region
+ * every check must pass; inside it every non-vacuous check must fail, at the
+ * documented place and nowhere else. A wrong implementation must fail
+ * outside the region. */
 #ifndef HS_TEST_VCPU_CASES_H
 #define HS_TEST_VCPU_CASES_H
 
@@ -23,6 +24,7 @@ typedef bool (*vc_region_fn)(const struct hs_case *c, bool e2e);
 struct vc_stats {
     long pass, vacuous, fail;                 /* outside the region */
     long region_pass, region_vacuous, region_fail;
+    long region_exact;                        /* inside failures at one leaf, under region_path */
     char first_fail[256];                     /* where the first failure outside was */
     char first_region_fail[256];              /* where the first failure inside was */
 };
@@ -38,10 +40,25 @@ static void vc_where(const struct hs_check_report *rep, char *buf, size_t n)
         snprintf(buf, n, "%s", rep->diff.first_path);
 }
 
+/* Whether path starts with one of the '|'-separated prefixes of alts. */
+static bool vc_path_matches(const char *path, const char *alts)
+{
+    while (*alts) {
+        size_t n = strcspn(alts, "|");
+        if (n > 0 && strncmp(path, alts, n) == 0)
+            return true;
+        alts += n + (alts[n] == '|');
+    }
+    return false;
+}
+
 /* count cases of prim from seed (case i from its own stream), with the
- * implementations registered now (a test may have swapped one in). */
+ * implementations registered now (a test may have swapped one in); a failure
+ * inside the region is exact when the states differ at one leaf only, at a
+ * path starting with one of the '|'-separated prefixes of region_path. */
 static void vc_run(const struct hs_layer_check *lc, const char *prim, bool e2e, long count,
-                   uint64_t seed, vc_region_fn region, struct vc_stats *st)
+                   uint64_t seed, vc_region_fn region, const char *region_path,
+                   struct vc_stats *st)
 {
     memset(st, 0, sizeof *st);
     const struct hs_prim *p = hs_prim_find(prim);
@@ -64,6 +81,11 @@ static void vc_run(const struct hs_layer_check *lc, const char *prim, bool e2e, 
         char *first = in ? st->first_region_fail : st->first_fail;
         if (v == HS_FAIL && first[0] == '\0')
             vc_where(&rep, first, sizeof st->first_fail);
+        if (in && v == HS_FAIL && region_path) {
+            char where[256];
+            vc_where(&rep, where, sizeof where);
+            st->region_exact += rep.diff.count == 1 && vc_path_matches(where, region_path);
+        }
         if (in) {
             st->region_pass += v == HS_PASS;
             st->region_vacuous += v == HS_VACUOUS;
@@ -77,27 +99,15 @@ static void vc_run(const struct hs_layer_check *lc, const char *prim, bool e2e, 
     }
 }
 
-/* Whether path starts with one of the '|'-separated prefixes of alts. */
-static bool vc_path_matches(const char *path, const char *alts)
-{
-    while (*alts) {
-        size_t n = strcspn(alts, "|");
-        if (n > 0 && strncmp(path, alts, n) == 0)
-            return true;
-        alts += n + (alts[n] == '|');
-    }
-    return false;
-}
-
-/* Every check outside the region passes, inside it fails, first at a path
- * starting with one of the '|'-separated prefixes of region_path; most cases
- * are not vacuous. */
+/* Every check outside the region passes, inside it fails, each at one leaf
+ * under one of the '|'-separated prefixes of region_path; most cases are not
+ * vacuous. */
 static void vc_assert(const struct hs_layer_check *lc, const char *prim, bool e2e, long count,
                       uint64_t seed, vc_region_fn region, const char *region_path)
 {
     struct vc_stats st;
     hs_register_impls();
-    vc_run(lc, prim, e2e, count, seed, region, &st);
+    vc_run(lc, prim, e2e, count, seed, region, region_path, &st);
     long checks = st.pass + st.fail + st.region_pass + st.region_fail;
     long vacuous = st.vacuous + st.region_vacuous;
     fprintf(stderr, "%s %s%s: %ld checks (%ld vacuous); outside the divergence %ld pass, "
@@ -116,6 +126,9 @@ static void vc_assert(const struct hs_layer_check *lc, const char *prim, bool e2
     ck_assert_msg(vc_path_matches(st.first_region_fail, region_path),
                   "%s: the divergence showed at %s, expected %s", prim, st.first_region_fail,
                   region_path);
+    ck_assert_msg(st.region_exact == st.region_fail,
+                  "%s: %ld of %ld failures inside the divergence differ elsewhere than %s", prim,
+                  st.region_fail - st.region_exact, st.region_fail, region_path);
 }
 
 /* Implementation f of primitive id in place of the real one: the oracle must
@@ -129,7 +142,7 @@ static void vc_assert_bites(const struct hs_layer_check *lc, const char *prim, b
     hs_register_impls();
     hs_impl_fn real = hs_prim_impl_of(id);
     hs_prim_set_impl(id, f);
-    vc_run(lc, prim, e2e, count, seed, region, &st);
+    vc_run(lc, prim, e2e, count, seed, region, NULL, &st);
     hs_prim_set_impl(id, real);
     fprintf(stderr, "wrong %s under %s %s%s: %ld of %ld checks fail, first at %s\n",
             hs_prims[id].name, lc->layer, prim, e2e ? " (end to end)" : "", st.fail,
@@ -145,6 +158,17 @@ static void vc_assert_bites(const struct hs_layer_check *lc, const char *prim, b
 static inline const struct Ctxt *vc_cur_ctxt(const struct RData *s)
 {
     return zmap_get_p(s->shadow_ctxts, ctxt_id(s->cur_vmid, s->cur_vcpuid));
+}
+
+/* Whether an abort of vCPU (vmid, vcpuid) of s takes prep_abort_spec's MMIO
+ * branch: its HPFAR_EL2 names a guest frame below MAX_MMIO_ADDR. */
+static inline bool vc_mmio_abort(const struct RData *s, hs_z vmid, hs_z vcpuid)
+{
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    const struct Ctxt *c = zmap_get_p(s->shadow_ctxts, ctxt_id(vmid, vcpuid));
+    hs_z gfn = hs_z_div(c->ctxt_regs->hpfar_el2, 16);
+    return is_gfn(gfn) && hs_z_ltb(hs_z_mul(gfn, PAGE_SIZE), MAX_MMIO_ADDR);
 }
 
 #endif

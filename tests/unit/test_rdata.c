@@ -506,6 +506,21 @@ static void test_diff_limit(void **state)
     assert_false(RData_diff(&q, empty_adt(), a));
     hs_diff_finish(&q);
     assert_int_equal(q.count, 7);
+    assert_string_equal(q.first_path, "shadow_ctxts[2].ctxt_regs.x0");
+
+    /* Counting across fields and maps gives the count and first path of the
+     * printed diff (which formats every difference). */
+    struct RData *a2 = RData_copy(a);
+    a2->halt = true;
+    a2->data_log = zmap_set_z(a2->data_log, 5, 3);
+    a2->core_data_log = zmap_set_z(a2->core_data_log, 9, 4);
+    struct diff_out loud = diff_states(empty_adt(), a2, 100);
+    hs_diff_init(&q, NULL, "a", "b");
+    assert_false(RData_diff(&q, empty_adt(), a2));
+    assert_int_equal(q.count, 10);
+    assert_int_equal(loud.count, 10);
+    assert_string_equal(q.first_path, loud.first);
+    free(loud.text);
 
     /* A custom note counts and prints like a leaf. */
     char *text;

@@ -68,13 +68,15 @@ def check_json_shape(doc, seed, count, layers, out, err):
         for p in l["prims"]:
             base = {"prim", "checks", "vacuous", "failures"}
             expect(base <= set(p), "--json: primitive keys %s" % sorted(p), out, err)
-            expect(set(p) - base <= {"first_fail_path", "first_fail_vector"},
+            expect(set(p) - base <= {"first_fail_path", "first_fail_vector", "known_divergences"},
                    "--json: unexpected keys %s" % sorted(set(p) - base), out, err)
             for k in ("checks", "vacuous", "failures"):
                 expect(isinstance(p[k], int) and p[k] >= 0, "--json: %s not a count" % k, out, err)
             expect(p["checks"] + p["vacuous"] == count,
                    "--json: %s: checks + vacuous != %d" % (p["prim"], count), out, err)
             expect(p["failures"] <= p["checks"], "--json: more failures than checks", out, err)
+            expect(p["failures"] + p.get("known_divergences", 0) <= p["checks"],
+                   "--json: more failures and known divergences than checks", out, err)
             failures += p["failures"]
     return failures
 

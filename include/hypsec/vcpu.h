@@ -136,4 +136,12 @@ const struct RData *hs_vcpu_gen_fault(struct hs_rng *r, const struct RData *s, h
 /* A guest address of a fault: a page below 2^40, rarely anywhere below 2^48. */
 hs_z hs_vcpu_gen_fault_addr(struct hs_rng *r);
 
+/* The regions of the known divergences of the VCPU layers (docs/spec-notes.md). */
+/* An abort of vCPU (vmid, vcpuid) of s takes prep_abort_spec's MMIO branch. */
+bool hs_vcpu_mmio_abort(const struct RData *s, hs_z vmid, hs_z vcpuid);
+/* The current vCPU of a running s exits on an abort in the MMIO range. */
+bool hs_vcpu_mmio_abort_exit(const struct RData *s);
+/* restore_vm on s is asked to run a vCPU id >= VCPU_PER_VM read from the core's oracle. */
+bool hs_vcpu_invalid_run_request(const struct RData *s);
+
 #endif

@@ -109,6 +109,24 @@ static const struct hs_prim_gen gens[] = {
 static const char *const e2e_stack[] = {"VCPUOps", "VCPUOpsAux", NULL};
 
 /* VRM CtxtSwitchRefine: relate_RData (identity) */
+/* End to end, an abort exit in the MMIO range runs prep_abort's divergence. */
+static bool mmio_abort_e2e(const struct hs_case *c, bool e2e)
+{
+    return e2e && hs_vcpu_mmio_abort_exit(c->h);
+}
+
+/* restore_vm_spec panics on an invalid vCPU id before reading it. */
+static bool invalid_vcpu(const struct hs_case *c, bool e2e)
+{
+    return hs_vcpu_invalid_run_request(c->h);
+}
+
+static const struct hs_known_divergence known[] = {
+    {"save_vm", mmio_abort_e2e, "data_log[", "VCPUOpsAux: prep_abort_spec"},
+    {"restore_vm", invalid_vcpu, "core_data_log[", "CtxtSwitch: restore_vm_spec"},
+    {NULL, NULL, NULL, NULL},
+};
+
 const struct hs_layer_check hs_check_CtxtSwitch = {
     .layer = "CtxtSwitch",
     .lower = "VCPUOps",
@@ -118,4 +136,5 @@ const struct hs_layer_check hs_check_CtxtSwitch = {
     .lower_state = NULL,
     .relate_e2e = NULL,
     .e2e_stack = e2e_stack,
+    .known = known,
 };

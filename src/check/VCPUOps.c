@@ -85,6 +85,17 @@ static const struct hs_prim_gen gens[] = {
 static const char *const e2e_stack[] = {"VCPUOpsAux", NULL};
 
 /* VRM VCPUOpsRefine: relate_RData (identity) */
+/* End to end, an abort exit in the MMIO range runs prep_abort's divergence. */
+static bool mmio_abort_e2e(const struct hs_case *c, bool e2e)
+{
+    return e2e && hs_vcpu_mmio_abort_exit(c->h);
+}
+
+static const struct hs_known_divergence known[] = {
+    {"save_shadow_kvm_regs", mmio_abort_e2e, "data_log[", "VCPUOpsAux: prep_abort_spec"},
+    {NULL, NULL, NULL, NULL},
+};
+
 const struct hs_layer_check hs_check_VCPUOps = {
     .layer = "VCPUOps",
     .lower = "VCPUOpsAux",
@@ -94,4 +105,5 @@ const struct hs_layer_check hs_check_VCPUOps = {
     .lower_state = NULL,
     .relate_e2e = NULL,
     .e2e_stack = e2e_stack,
+    .known = known,
 };

@@ -641,6 +641,53 @@ static const struct hs_prim_gen gens[] = {
 };
 
 /* VRM VCPUOpsAuxRefine: relate_RData (identity) */
+/* ---- known divergences ---- */
+
+bool hs_vcpu_mmio_abort(const struct RData *s, hs_z vmid, hs_z vcpuid)
+{
+    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
+        return false;
+    const struct Ctxt *c = zmap_get_p(s->shadow_ctxts, ctxt_id(vmid, vcpuid));
+    hs_z gfn = hs_z_div(c->ctxt_regs->hpfar_el2, 16);
+    return is_gfn(gfn) && hs_z_ltb(hs_z_mul(gfn, PAGE_SIZE), MAX_MMIO_ADDR);
+}
+
+bool hs_vcpu_mmio_abort_exit(const struct RData *s)
+{
+    if (s->halt || !is_vm(s->cur_vmid) || !is_vcpu(s->cur_vcpuid))
+        return false;
+    const struct Ctxt *c = zmap_get_p(s->shadow_ctxts, ctxt_id(s->cur_vmid, s->cur_vcpuid));
+    const struct CtxtRegs *r = c->ctxt_regs;
+    if (r->ec != ARM_EXCEPTION_TRAP || !hs_z_is_u64(r->esr_el2))
+        return false;
+    hs_z cls = (r->esr_el2 & ESR_ELx_EC_MASK) >> ESR_ELx_EC_SHIFT;
+    return (cls == ESR_ELx_EC_IABT_LOW || cls == ESR_ELx_EC_DABT_LOW) &&
+           hs_vcpu_mmio_abort(s, s->cur_vmid, s->cur_vcpuid);
+}
+
+bool hs_vcpu_invalid_run_request(const struct RData *s)
+{
+    if (s->halt || !is_vmid(s->cur_vmid) || !is_vcpu(s->cur_vcpuid))
+        return false;
+    const struct Ctxt *c = zmap_get_p(s->shadow_ctxts, ctxt_id(s->cur_vmid, s->cur_vcpuid));
+    hs_z vmid = c->ctxt_regs->x0;
+    if (!is_vm(vmid))
+        return false;
+    hs_z vcpuid = hs_data_oracle(s->core_doracle, vmid, zmap_get_z(s->core_data_log, vmid));
+    return is_int(vcpuid) && vcpuid >= (hs_z)VCPU_PER_VM;
+}
+
+/* prep_abort_spec reads the syndrome without advancing the data log. */
+static bool prep_abort_mmio(const struct hs_case *c, bool e2e)
+{
+    return !c->h->halt && hs_vcpu_mmio_abort(c->h, c->args[0], c->args[1]);
+}
+
+static const struct hs_known_divergence known[] = {
+    {"prep_abort", prep_abort_mmio, "data_log[", "VCPUOpsAux: prep_abort_spec"},
+    {NULL, NULL, NULL, NULL},
+};
+
 const struct hs_layer_check hs_check_VCPUOpsAux = {
     .layer = "VCPUOpsAux",
     .lower = "MmioOps",
@@ -650,4 +697,5 @@ const struct hs_layer_check hs_check_VCPUOpsAux = {
     .lower_state = NULL,
     .relate_e2e = NULL,
     .e2e_stack = NULL,
+    .known = known,
 };

@@ -351,6 +351,8 @@ static void print_layer_json(const struct hs_layer_check *lc, bool e2e,
         json_str(st[i].prim);
         printf(",\"checks\":%ld,\"vacuous\":%ld,\"failures\":%ld", st[i].checks, st[i].vacuous,
                st[i].failures);
+        if (st[i].known)
+            printf(",\"known_divergences\":%ld", st[i].known);
         if (st[i].failures) {
             printf(",\"first_fail_path\":");
             json_str(st[i].first_fail_path);
@@ -370,6 +372,8 @@ static void print_layer_text(const struct hs_layer_check *lc, const struct hs_pr
     for (int i = 0; i < n; i++) {
         printf("%s %s: checks %ld vacuous %ld failures %ld", lc->layer, st[i].prim,
                st[i].checks, st[i].vacuous, st[i].failures);
+        if (st[i].known)
+            printf(" known-divergences %ld (docs/spec-notes.md)", st[i].known);
         if (st[i].failures) {
             printf(" (first: %s", st[i].first_fail_path);
             if (st[i].first_fail_vector[0])

@@ -446,6 +446,31 @@ void hs_shrink_case(const struct hs_layer_check *lc, const struct hs_prim *p,
 
 /* ---- a run over a layer ---- */
 
+/* path lies under one of the '|'-separated prefixes of alts. */
+static bool path_under(const char *path, const char *alts)
+{
+    for (const char *a = alts; *a;) {
+        size_t n = strcspn(a, "|");
+        if (n > 0 && strncmp(path, a, n) == 0)
+            return true;
+        a += n + (a[n] == '|');
+    }
+    return false;
+}
+
+/* The failure of case c is a known divergence of lc's spec for p. */
+static bool is_known(const struct hs_layer_check *lc, const struct hs_prim *p,
+                     const struct hs_case *c, bool e2e, const struct hs_check_report *rep)
+{
+    if (rep->stuck.prim >= 0 || rep->ret_differs || rep->diff.count != 1)
+        return false;
+    for (const struct hs_known_divergence *k = lc->known; k && k->prim; k++)
+        if (strcmp(k->prim, p->name) == 0 && k->applies(c, e2e) &&
+            path_under(rep->diff.first_path, k->paths))
+            return true;
+    return false;
+}
+
 /* The stream of case i of primitive id under seed: a function of the three
  * only, so that selecting one primitive reproduces a full run's cases. */
 static void case_rng(struct hs_rng *r, uint64_t seed, int id, long i)
@@ -525,11 +550,16 @@ static void run_prim(const struct hs_layer_check *lc, const struct hs_prim_gen *
         hs_check_set_origin(o1);
         FILE *rep_out = reports > 0 ? out : NULL;
         struct hs_check_report rep;
-        enum hs_verdict v = hs_check_case(lc, p, &c, o->e2e, rep_out, &rep);
-        if (v == HS_VACUOUS) {
+        enum hs_verdict v = hs_check_case(lc, p, &c, o->e2e, NULL, &rep);
+        if (v == HS_FAIL && is_known(lc, p, &c, o->e2e, &rep)) {
+            st->checks++;
+            st->known++;
+        } else if (v == HS_VACUOUS) {
             st->vacuous++;
         } else {
             st->checks++;
+            if (v == HS_FAIL && rep_out) /* again, printing the report */
+                hs_check_case(lc, p, &c, o->e2e, rep_out, &rep);
             if (v == HS_FAIL) {
                 st->failures++;
                 if (st->failures == 1)

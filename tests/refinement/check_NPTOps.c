@@ -13,42 +13,15 @@
 #include "hypsec/prims.h"
 #include "hypsec/npt.h"
 #include "hypsec/sekvm.h"
-
-#ifndef HS_TEST_VECTOR_DIR
-#define HS_TEST_VECTOR_DIR NULL
-#endif
+#include "suite.h"
 
 extern const struct hs_layer_check hs_check_NPTOps;
 
 enum { SEED = 8008, COUNT = 2000 };
 
-static struct hs_prim_stats run(const char *prim, bool e2e)
-{
-    struct hs_run_opts o;
-    memset(&o, 0, sizeof o);
-    o.seed = SEED;
-    o.count = COUNT;
-    o.e2e = e2e;
-    o.vector_dir = HS_TEST_VECTOR_DIR;
-    o.diff_out = stderr;
-    o.shrink = true;
-    o.max_reports = 1;
-    struct hs_prim_stats st;
-    hs_register_impls();
-    long f = hs_check_layer(&hs_check_NPTOps, prim, &o, &st);
-    ck_assert_msg(f >= 0, "NPTOps has no generator for %s", prim);
-    return st;
-}
-
 static void assert_refines(const char *prim, bool e2e)
 {
-    struct hs_prim_stats st = run(prim, e2e);
-    fprintf(stderr, "NPTOps %s%s: %ld checks, %ld vacuous, %ld failures\n", prim,
-            e2e ? " (end to end)" : "", st.checks, st.vacuous, st.failures);
-    ck_assert_msg(st.failures == 0, "%s: %ld failures, first at %s", prim, st.failures,
-                  st.first_fail_path);
-    ck_assert_msg(st.checks > st.vacuous, "%s: %ld checks, %ld vacuous", prim, st.checks,
-                  st.vacuous);
+    hs_suite_assert_refines(&hs_check_NPTOps, prim, e2e, SEED, COUNT);
 }
 
 START_TEST(test_walk_s2pt) { assert_refines("walk_s2pt", false); }
@@ -247,44 +220,13 @@ static void invoke_wrong_set_npt_next_entry(const hs_z *a, hs_z *r)
 }
 
 /* Runs prim (e2e or step) with f as the implementation of primitive id. */
-static struct hs_prim_stats run_wrong(const char *prim, int id, hs_impl_fn f, bool e2e)
-{
-    struct hs_run_opts o;
-    memset(&o, 0, sizeof o);
-    o.seed = SEED;
-    o.count = COUNT;
-    o.e2e = e2e;
-    o.vector_dir = NULL;
-    o.diff_out = fopen("/dev/null", "w");
-    ck_assert_ptr_nonnull(o.diff_out);
-    o.shrink = false;
-    o.max_reports = 1;
-    hs_register_impls();
-    hs_impl_fn real = hs_prim_impl_of(id);
-    hs_prim_set_impl(id, f);
-    struct hs_prim_stats st;
-    long n = hs_check_layer(&hs_check_NPTOps, prim, &o, &st);
-    hs_prim_set_impl(id, real);
-    fclose(o.diff_out);
-    ck_assert_int_ge(n, 0);
-    return st;
-}
 
 /* The wrong f fails some checks, the first at a path starting with one of
  * the prefixes (NULL-terminated: a bug shows differently on different cases). */
 static void assert_bites(const char *prim, int id, hs_impl_fn f, bool e2e,
                          const char *const *prefixes)
 {
-    struct hs_prim_stats st = run_wrong(prim, id, f, e2e);
-    fprintf(stderr, "NPTOps wrong %s%s: %ld failures of %ld checks, first at %s\n", prim,
-            e2e ? " (end to end)" : "", st.failures, st.checks, st.first_fail_path);
-    ck_assert_msg(st.failures > 0, "wrong %s passed %ld checks", prim, st.checks);
-    bool expected = false;
-    for (const char *const *p = prefixes; *p; p++)
-        if (strncmp(st.first_fail_path, *p, strlen(*p)) == 0)
-            expected = true;
-    ck_assert_msg(expected, "wrong %s first failed at %s, expected %s...", prim,
-                  st.first_fail_path, prefixes[0]);
+    hs_suite_assert_bites(&hs_check_NPTOps, prim, id, f, e2e, SEED, COUNT, prefixes);
 }
 
 START_TEST(test_wrong_map_s2pt_no_release)
@@ -324,8 +266,8 @@ END_TEST
 START_TEST(test_wrong_set_npt_under_map_s2pt_e2e)
 {
     /* step by step map_s2pt runs the NPTWalk spec and cannot see this */
-    struct hs_prim_stats st = run_wrong("map_s2pt", HS_PRIM_set_npt,
-                                        invoke_wrong_set_npt_next_entry, false);
+    struct hs_prim_stats st = hs_suite_run_wrong(&hs_check_NPTOps, "map_s2pt", HS_PRIM_set_npt,
+                                        invoke_wrong_set_npt_next_entry, false, SEED, COUNT);
     ck_assert_int_eq(st.failures, 0);
     /* the published snapshot is compared (by relate_npt) before the tables */
     static const char *const paths[] = {"log[", NULL};

@@ -9,42 +9,17 @@
 #include "hypsec/check.h"
 #include "hypsec/prims.h"
 #include "hypsec/sekvm.h"
-
-#ifndef HS_TEST_VECTOR_DIR
-#define HS_TEST_VECTOR_DIR NULL
-#endif
+#include "suite.h"
 
 extern const struct hs_layer_check hs_check_PTAlloc;
 
 enum { SEED = 20240505, COUNT = 2000 };
 
 /* count cases of prim from seed; failures are reported, shrunk and written. */
-static struct hs_prim_stats run(const char *prim)
-{
-    struct hs_run_opts o;
-    memset(&o, 0, sizeof o);
-    o.seed = SEED;
-    o.count = COUNT;
-    o.vector_dir = HS_TEST_VECTOR_DIR;
-    o.diff_out = stderr;
-    o.shrink = true;
-    o.max_reports = 1;
-    struct hs_prim_stats st;
-    hs_register_impls();
-    long f = hs_check_layer(&hs_check_PTAlloc, prim, &o, &st);
-    ck_assert_msg(f >= 0, "PTAlloc has no generator for %s", prim);
-    return st;
-}
 
 static void assert_refines(const char *prim)
 {
-    struct hs_prim_stats st = run(prim);
-    fprintf(stderr, "PTAlloc %s: %ld checks, %ld vacuous, %ld failures\n", prim, st.checks,
-            st.vacuous, st.failures);
-    ck_assert_msg(st.failures == 0, "%s: %ld failures, first at %s", prim, st.failures,
-                  st.first_fail_path);
-    ck_assert_msg(st.checks > st.vacuous, "%s: %ld checks, %ld vacuous", prim, st.checks,
-                  st.vacuous);
+    hs_suite_assert_refines(&hs_check_PTAlloc, prim, false, SEED, COUNT);
 }
 
 START_TEST(test_alloc_pgd_page) { assert_refines("alloc_pgd_page"); }
@@ -127,35 +102,11 @@ static void invoke_wrong_alloc_pmd_bad_end(const hs_z *a, hs_z *r)
 }
 
 /* Runs prim with f in place of its implementation (restored afterwards). */
-static struct hs_prim_stats run_wrong(const char *prim, int id, hs_impl_fn f)
-{
-    struct hs_run_opts o;
-    memset(&o, 0, sizeof o);
-    o.seed = SEED;
-    o.count = COUNT;
-    o.vector_dir = NULL;
-    o.diff_out = fopen("/dev/null", "w");
-    ck_assert_ptr_nonnull(o.diff_out);
-    o.shrink = false;
-    o.max_reports = 1;
-    hs_register_impls();
-    hs_impl_fn real = hs_prim_impl_of(id);
-    hs_prim_set_impl(id, f);
-    struct hs_prim_stats st;
-    long n = hs_check_layer(&hs_check_PTAlloc, prim, &o, &st);
-    hs_prim_set_impl(id, real);
-    fclose(o.diff_out);
-    ck_assert_int_ge(n, 0);
-    return st;
-}
 
 static void assert_bites(const char *prim, int id, hs_impl_fn f, const char *path_prefix)
 {
-    struct hs_prim_stats st = run_wrong(prim, id, f);
-    ck_assert_msg(st.failures > 0, "wrong %s passed %ld checks", prim, st.checks);
-    ck_assert_msg(strncmp(st.first_fail_path, path_prefix, strlen(path_prefix)) == 0,
-                  "wrong %s first failed at %s, expected %s", prim, st.first_fail_path,
-                  path_prefix);
+    const char *const prefixes[] = {path_prefix, NULL};
+    hs_suite_assert_bites(&hs_check_PTAlloc, prim, id, f, false, SEED, COUNT, prefixes);
 }
 
 START_TEST(test_wrong_alloc_pgd_two_pages)

@@ -11,42 +11,15 @@
 #include "hypsec/commlib.h"
 #include "hypsec/prims.h"
 #include "hypsec/sekvm.h"
-
-#ifndef HS_TEST_VECTOR_DIR
-#define HS_TEST_VECTOR_DIR NULL
-#endif
+#include "suite.h"
 
 extern const struct hs_layer_check hs_check_PTWalk;
 
 enum { SEED = 6006, COUNT = 2000 };
 
-static struct hs_prim_stats run(const char *prim, bool e2e)
-{
-    struct hs_run_opts o;
-    memset(&o, 0, sizeof o);
-    o.seed = SEED;
-    o.count = COUNT;
-    o.e2e = e2e;
-    o.vector_dir = HS_TEST_VECTOR_DIR;
-    o.diff_out = stderr;
-    o.shrink = true;
-    o.max_reports = 1;
-    struct hs_prim_stats st;
-    hs_register_impls();
-    long f = hs_check_layer(&hs_check_PTWalk, prim, &o, &st);
-    ck_assert_msg(f >= 0, "PTWalk has no generator for %s", prim);
-    return st;
-}
-
 static void assert_refines(const char *prim, bool e2e)
 {
-    struct hs_prim_stats st = run(prim, e2e);
-    fprintf(stderr, "PTWalk %s%s: %ld checks, %ld vacuous, %ld failures\n", prim,
-            e2e ? " (end to end)" : "", st.checks, st.vacuous, st.failures);
-    ck_assert_msg(st.failures == 0, "%s: %ld failures, first at %s", prim, st.failures,
-                  st.first_fail_path);
-    ck_assert_msg(st.checks > st.vacuous, "%s: %ld checks, %ld vacuous", prim, st.checks,
-                  st.vacuous);
+    hs_suite_assert_refines(&hs_check_PTWalk, prim, e2e, SEED, COUNT);
 }
 
 START_TEST(test_walk_pgd) { assert_refines("walk_pgd", false); }
@@ -231,37 +204,12 @@ static void invoke_wrong_alloc_pmd_no_advance(const hs_z *a, hs_z *r)
 }
 
 /* Runs prim (e2e or step) with f as the implementation of primitive id. */
-static struct hs_prim_stats run_wrong(const char *prim, int id, hs_impl_fn f, bool e2e)
-{
-    struct hs_run_opts o;
-    memset(&o, 0, sizeof o);
-    o.seed = SEED;
-    o.count = COUNT;
-    o.e2e = e2e;
-    o.vector_dir = NULL;
-    o.diff_out = fopen("/dev/null", "w");
-    ck_assert_ptr_nonnull(o.diff_out);
-    o.shrink = false;
-    o.max_reports = 1;
-    hs_register_impls();
-    hs_impl_fn real = hs_prim_impl_of(id);
-    hs_prim_set_impl(id, f);
-    struct hs_prim_stats st;
-    long n = hs_check_layer(&hs_check_PTWalk, prim, &o, &st);
-    hs_prim_set_impl(id, real);
-    fclose(o.diff_out);
-    ck_assert_int_ge(n, 0);
-    return st;
-}
 
 static void assert_bites(const char *prim, int id, hs_impl_fn f, bool e2e,
                          const char *path_prefix)
 {
-    struct hs_prim_stats st = run_wrong(prim, id, f, e2e);
-    ck_assert_msg(st.failures > 0, "wrong %s passed %ld checks", prim, st.checks);
-    ck_assert_msg(strncmp(st.first_fail_path, path_prefix, strlen(path_prefix)) == 0,
-                  "wrong %s first failed at %s, expected %s", prim, st.first_fail_path,
-                  path_prefix);
+    const char *const prefixes[] = {path_prefix, NULL};
+    hs_suite_assert_bites(&hs_check_PTWalk, prim, id, f, e2e, SEED, COUNT, prefixes);
 }
 
 START_TEST(test_wrong_walk_pgd_no_store)
@@ -300,8 +248,8 @@ END_TEST
 START_TEST(test_wrong_alloc_under_walk_pmd_e2e)
 {
     /* step by step walk_pmd runs the PTAlloc spec and cannot see this */
-    struct hs_prim_stats st = run_wrong("walk_pmd", HS_PRIM_alloc_pmd_page,
-                                        invoke_wrong_alloc_pmd_no_advance, false);
+    struct hs_prim_stats st = hs_suite_run_wrong(&hs_check_PTWalk, "walk_pmd", HS_PRIM_alloc_pmd_page,
+                                        invoke_wrong_alloc_pmd_no_advance, false, SEED, COUNT);
     ck_assert_int_eq(st.failures, 0);
     assert_bites("walk_pmd", HS_PRIM_alloc_pmd_page, invoke_wrong_alloc_pmd_no_advance, true,
                  "shared.npts[");

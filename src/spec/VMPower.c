@@ -90,3 +90,26 @@ bool set_vm_poweroff_spec(hs_z vmid, const struct RData *adt, const struct RData
     *out = hs_vminfo_commit(adt, &st, info);
     return true;
 }
+
+/* VRM VMPowerSpec: get_vm_poweron_spec */
+bool get_vm_poweron_spec(hs_z vmid, const struct RData *adt, const struct RData **out, hs_z *ret)
+{
+    if (!is_vmid(vmid))
+        return false; /* rely: vmid names a VM or the host */
+    /* a halted machine answers 0 */
+    if (adt->halt) {
+        *out = adt;
+        *ret = 0;
+        return true;
+    }
+    struct hs_vminfo_step st;
+    if (!hs_vminfo_open(adt, vmid, &st))
+        return false;
+    hs_z state = st.info->VS->vm_state;
+    if (!is_int(state))
+        return false; /* rely: a 32-bit state */
+    /* the info is published back unchanged */
+    *out = hs_vminfo_commit(adt, &st, st.info);
+    *ret = hs_z_eqb(state, POWEROFF) ? 0 : 1;
+    return true;
+}

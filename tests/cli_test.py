@@ -42,6 +42,7 @@ def expect_one_error_line(exe, path, line, must_contain=()):
     expect(rc == 2, "replay %s: exit %d, expected 2" % (path, rc), out, err)
     lines = err.splitlines()
     expect(len(lines) == 1, "replay %s: expected exactly one line on stderr" % path, out, err)
+    expect(out == "", "replay %s: expected nothing on stdout" % path, out, err)
     m = re.match(r"^(.*):(\d+):(\d+): (.+)$", lines[0])
     expect(m is not None, "replay %s: not file:line:col: reason" % path, out, err)
     expect(m.group(1) == path, "replay %s: names file %r" % (path, m.group(1)), out, err)

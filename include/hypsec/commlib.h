@@ -76,6 +76,26 @@ const struct Shared *CalState(hs_z id, const struct hs_list *log, const struct S
 #define local_lock_bound 10
 bool H_CalLock(const struct hs_list *l);
 
+/* The page-table lock of vmid is held by this CPU (LockOwn true at NPT_ID + vmid). */
+bool holds_npt_lock(const struct RData *adt, hs_z vmid);
+/* adt {halt: true} */
+const struct RData *halt_machine(const struct RData *adt);
+
+/* The three pools a VM's table pages are taken from (PTAlloc, and the walks of PTWalk). */
+enum npt_pool { PGD_POOL, PUD_POOL, PMD_POOL };
+/* [npt_pool_lo, npt_pool_hi): the addresses of the pool (pgd_start..pud_start,
+ * pud_start..pmd_start, pmd_start..pool_end of vmid). */
+hs_z npt_pool_lo(enum npt_pool p, hs_z vmid);
+hs_z npt_pool_hi(enum npt_pool p, hs_z vmid);
+/* The pool's next pointer (pt_pgd_next, pt_pud_next, pt_pmd_next) in npt, and in a copy being built. */
+hs_z npt_pool_next(const struct NPT *npt, enum npt_pool p);
+hs_z *npt_pool_next_ref(struct NPT *npt, enum npt_pool p);
+/* Taking the next page of a pool, as alloc_*_page_spec and the walks do it. */
+enum npt_take { TAKE_NONE, TAKE_HALT, TAKE_PAGE };
+/* TAKE_NONE: the next pointer lies outside [lo, hi] (the rely fails);
+ * TAKE_HALT: the pool is exhausted; TAKE_PAGE: *page is the next page. */
+enum npt_take npt_take_page(const struct NPT *npt, enum npt_pool p, hs_z vmid, hs_z *page);
+
 /* VRM AbstractMachineSpec Parameters that several layers' specs use. The Coq
  * leaves them abstract; ours are fixed functions (docs/spec-notes.md,
  * "AbstractMachine: Parameters"). The DataOracle a decryption reads (the

@@ -35,12 +35,6 @@ bool check64_spec(hs_z n, const struct RData *adt, hs_z *ret)
 
 /* ---- NPT pool of a VM (lock NPT_ID + vmid) ---- */
 
-/* Whether this CPU holds the NPT lock of vmid, as the pool primitives require. */
-static bool holds_npt_lock(const struct RData *adt, hs_z vmid)
-{
-    return hs_lock_of(adt, hs_z_add(NPT_ID, vmid)) == LockOwnTrue;
-}
-
 /* VRM AbstractMachineSpec: get_pgd_next_spec */
 bool get_pgd_next_spec(hs_z vmid, const struct RData *adt, hs_z *ret)
 {

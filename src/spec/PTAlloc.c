@@ -4,106 +4,51 @@
 #include "hypsec/prims.h"
 #include "hypsec/commlib.h"
 
-/* The lock that guards the page tables of vmid. */
-static bool holds_npt_lock(const struct RData *adt, hs_z vmid)
+/* The body the three alloc_*_page_spec share, for pool p. */
+static bool alloc_page(enum npt_pool p, hs_z vmid, const struct RData *adt,
+                       const struct RData **out, hs_z *ret)
 {
-    return hs_lock_of(adt, hs_z_add(NPT_ID, vmid)) == LockOwnTrue;
-}
-
-/* A copy of adt with the machine halted. */
-static const struct RData *halted(const struct RData *adt)
-{
-    struct RData *a = RData_copy(adt);
-    a->halt = true;
-    return a;
+    if (!is_vmid(vmid))
+        return false; /* rely: vmid names a VM or the host */
+    if (adt->halt) {
+        /* a halted machine allocates nothing and returns 0 */
+        *out = adt;
+        *ret = 0;
+        return true;
+    }
+    if (!holds_npt_lock(adt, vmid))
+        return false; /* only the holder of the page-table lock allocates */
+    const struct NPT *npt = hs_npt_of(adt, vmid);
+    hs_z page;
+    enum npt_take taken = npt_take_page(npt, p, vmid, &page);
+    if (taken == TAKE_NONE)
+        return false; /* rely: next lies within the pool */
+    if (taken == TAKE_HALT) {
+        *out = halt_machine(adt); /* the pool is exhausted: halt */
+        *ret = 0;
+        return true;
+    }
+    struct NPT *npt2 = NPT_copy(npt);
+    *npt_pool_next_ref(npt2, p) = hs_z_add(page, PAGE_SIZE);
+    *out = hs_with_npt(adt, vmid, npt2);
+    *ret = page;
+    return true;
 }
 
 /* VRM PTAllocSpec: alloc_pgd_page_spec */
 bool alloc_pgd_page_spec(hs_z vmid, const struct RData *adt, const struct RData **out, hs_z *ret)
 {
-    if (!is_vmid(vmid))
-        return false; /* rely: vmid names a VM or the host */
-    if (adt->halt) {
-        /* a halted machine allocates nothing and returns 0 */
-        *out = adt;
-        *ret = 0;
-        return true;
-    }
-    if (!holds_npt_lock(adt, vmid))
-        return false; /* only the holder of the page-table lock allocates */
-    const struct NPT *npt = hs_npt_of(adt, vmid);
-    hs_z next = npt->pt_pgd_next;
-    if (!(hs_z_leb(pgd_start(vmid), next) && hs_z_leb(next, pud_start(vmid))))
-        return false; /* rely: next lies within the PGD pool */
-    if (!hs_z_leb(hs_z_add(next, PAGE_SIZE), pud_start(vmid))) {
-        /* the PGD pool is exhausted: halt */
-        *out = halted(adt);
-        *ret = 0;
-        return true;
-    }
-    struct NPT *npt2 = NPT_copy(npt);
-    npt2->pt_pgd_next = hs_z_add(next, PAGE_SIZE);
-    *out = hs_with_npt(adt, vmid, npt2);
-    *ret = next;
-    return true;
+    return alloc_page(PGD_POOL, vmid, adt, out, ret);
 }
 
 /* VRM PTAllocSpec: alloc_pud_page_spec */
 bool alloc_pud_page_spec(hs_z vmid, const struct RData *adt, const struct RData **out, hs_z *ret)
 {
-    if (!is_vmid(vmid))
-        return false; /* rely: vmid names a VM or the host */
-    if (adt->halt) {
-        /* a halted machine allocates nothing and returns 0 */
-        *out = adt;
-        *ret = 0;
-        return true;
-    }
-    if (!holds_npt_lock(adt, vmid))
-        return false; /* only the holder of the page-table lock allocates */
-    const struct NPT *npt = hs_npt_of(adt, vmid);
-    hs_z next = npt->pt_pud_next;
-    if (!(hs_z_leb(pud_start(vmid), next) && hs_z_leb(next, pmd_start(vmid))))
-        return false; /* rely: next lies within the PUD pool */
-    if (!hs_z_leb(hs_z_add(next, PAGE_SIZE), pmd_start(vmid))) {
-        /* the PUD pool is exhausted: halt */
-        *out = halted(adt);
-        *ret = 0;
-        return true;
-    }
-    struct NPT *npt2 = NPT_copy(npt);
-    npt2->pt_pud_next = hs_z_add(next, PAGE_SIZE);
-    *out = hs_with_npt(adt, vmid, npt2);
-    *ret = next;
-    return true;
+    return alloc_page(PUD_POOL, vmid, adt, out, ret);
 }
 
 /* VRM PTAllocSpec: alloc_pmd_page_spec */
 bool alloc_pmd_page_spec(hs_z vmid, const struct RData *adt, const struct RData **out, hs_z *ret)
 {
-    if (!is_vmid(vmid))
-        return false; /* rely: vmid names a VM or the host */
-    if (adt->halt) {
-        /* a halted machine allocates nothing and returns 0 */
-        *out = adt;
-        *ret = 0;
-        return true;
-    }
-    if (!holds_npt_lock(adt, vmid))
-        return false; /* only the holder of the page-table lock allocates */
-    const struct NPT *npt = hs_npt_of(adt, vmid);
-    hs_z next = npt->pt_pmd_next;
-    if (!(hs_z_leb(pmd_start(vmid), next) && hs_z_leb(next, pool_end(vmid))))
-        return false; /* rely: next lies within the PMD pool */
-    if (!hs_z_leb(hs_z_add(next, PAGE_SIZE), pool_end(vmid))) {
-        /* the PMD pool is exhausted: halt */
-        *out = halted(adt);
-        *ret = 0;
-        return true;
-    }
-    struct NPT *npt2 = NPT_copy(npt);
-    npt2->pt_pmd_next = hs_z_add(next, PAGE_SIZE);
-    *out = hs_with_npt(adt, vmid, npt2);
-    *ret = next;
-    return true;
+    return alloc_page(PMD_POOL, vmid, adt, out, ret);
 }

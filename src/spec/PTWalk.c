@@ -6,20 +6,6 @@
 #include "hypsec/commlib.h"
 #include "hypsec/prims.h"
 
-/* The lock that guards the page tables of vmid. */
-static bool holds_npt_lock(const struct RData *adt, hs_z vmid)
-{
-    return hs_lock_of(adt, hs_z_add(NPT_ID, vmid)) == LockOwnTrue;
-}
-
-/* A copy of adt with the machine halted. */
-static const struct RData *halted(const struct RData *adt)
-{
-    struct RData *a = RData_copy(adt);
-    a->halt = true;
-    return a;
-}
-
 /* The address of entry idx in the table page that entry `table` points to. */
 static hs_z entry_addr(hs_z table, hs_z idx)
 {
@@ -48,9 +34,70 @@ static const struct hs_list *log_update(const struct NPT *npt, int tag, hs_z add
     return hs_cons(hs_vp(update(tag, addr, val)), npt->pt_updates);
 }
 
-/* VRM PTWalkSpec: walk_pgd_spec */
-bool walk_pgd_spec(hs_z vmid, hs_z vttbr, hs_z addr, hs_z alloc, const struct RData *adt,
-                   const struct RData **out, hs_z *ret)
+/* The table entries a walk step reads live in the page of the level above
+ * the pool it allocates from: the VTTBR page for PGD entries, the PGD pool for
+ * PUD entries, the PUD pool for PMD entries. */
+static hs_z entry_lo(enum npt_pool from, hs_z vmid)
+{
+    return from == PGD_POOL ? pool_start(vmid) : npt_pool_lo(from - 1, vmid);
+}
+
+static hs_z entry_hi(enum npt_pool from, hs_z vmid)
+{
+    return from == PGD_POOL ? pgd_start(vmid) : npt_pool_hi(from - 1, vmid);
+}
+
+/* The pool holding those entries (pt_vttbr_pool, pt_pgd_pool, pt_pud_pool), in a copy being built. */
+static const struct zmap **entry_pool_ref(struct NPT *npt, enum npt_pool from)
+{
+    switch (from) {
+    case PGD_POOL:
+        return &npt->pt_vttbr_pool;
+    case PUD_POOL:
+        return &npt->pt_pgd_pool;
+    default:
+        return &npt->pt_pud_pool;
+    }
+}
+
+/* The parent map of the pool (pt_pgd_par, pt_pud_par, pt_pmd_par), in a copy being built. */
+static const struct zmap **par_ref(struct NPT *npt, enum npt_pool from)
+{
+    switch (from) {
+    case PGD_POOL:
+        return &npt->pt_pgd_par;
+    case PUD_POOL:
+        return &npt->pt_pud_par;
+    default:
+        return &npt->pt_pmd_par;
+    }
+}
+
+/* The same pool, to read. */
+static const struct zmap *entry_pool(const struct NPT *npt, enum npt_pool from)
+{
+    return *entry_pool_ref((struct NPT *)npt, from);
+}
+
+/* The table index of addr at the level of the entries read. */
+static hs_z entry_index(enum npt_pool from, hs_z addr)
+{
+    switch (from) {
+    case PGD_POOL:
+        return pgd_index(addr);
+    case PUD_POOL:
+        return pud_index(addr);
+    default:
+        return pmd_index(addr);
+    }
+}
+
+/* The body walk_pgd_spec, walk_pud_spec and walk_pmd_spec share: the entry of
+ * addr in the table that `table` points to, a new table page from pool
+ * `from` when it is absent and alloc is 1. The PUD and PMD steps return 0 at
+ * once for a 0 table; the PGD step reads the VTTBR page whatever it is. */
+static bool walk_step(enum npt_pool from, hs_z vmid, hs_z table, hs_z addr, hs_z alloc,
+                      const struct RData *adt, const struct RData **out, hs_z *ret)
 {
     if (!is_vmid(vmid))
         return false; /* rely: vmid names a VM or the host */
@@ -63,145 +110,64 @@ bool walk_pgd_spec(hs_z vmid, hs_z vttbr, hs_z addr, hs_z alloc, const struct RD
     if (!holds_npt_lock(adt, vmid))
         return false; /* the walk needs the page-table lock */
     const struct NPT *npt = hs_npt_of(adt, vmid);
-    hs_z pgd_p = entry_addr(vttbr, pgd_index(addr));
-    if (!in_range(pool_start(vmid), pgd_p, pgd_start(vmid)))
-        return false; /* rely: the entry lies in the VTTBR page of vmid */
-    hs_z pgd = zmap_get_z(npt->pt_vttbr_pool, pgd_p);
-    if (!is_int64(pgd))
-        return false; /* rely: the pgd entry holds a 64-bit value */
-    if (!(hs_z_eqb(pgd, 0) && hs_z_eqb(alloc, 1))) {
-        /* present, or absent without allocation: the entry as it is */
+    if (from != PGD_POOL && hs_z_eqb(table, 0)) {
+        /* no entry above: nothing below it */
         *out = adt;
-        *ret = pgd;
-        return true;
-    }
-    hs_z next = npt->pt_pgd_next;
-    hs_z end_ = pud_start(vmid);
-    if (!(hs_z_leb(pgd_start(vmid), next) && hs_z_leb(next, pud_start(vmid))))
-        return false; /* rely: next lies within the PGD pool */
-    if (!hs_z_leb(hs_z_add(next, PAGE_SIZE), end_)) {
-        /* the PGD pool is exhausted: halt */
-        *out = halted(adt);
         *ret = 0;
         return true;
     }
-    hs_z pgd2 = hs_z_lor(next, PUD_TYPE_TABLE);
+    hs_z entry_p = entry_addr(table, entry_index(from, addr));
+    if (!in_range(entry_lo(from, vmid), entry_p, entry_hi(from, vmid)))
+        return false; /* rely: the entry lies in the table page of its level */
+    hs_z entry = zmap_get_z(entry_pool(npt, from), entry_p);
+    if (!is_int64(entry))
+        return false; /* rely: the entry holds a 64-bit value */
+    if (!(hs_z_eqb(entry, 0) && hs_z_eqb(alloc, 1))) {
+        /* present, or absent without allocation: the entry as it is */
+        *out = adt;
+        *ret = entry;
+        return true;
+    }
+    hs_z page;
+    enum npt_take taken = npt_take_page(npt, from, vmid, &page);
+    if (taken == TAKE_NONE)
+        return false; /* rely: next lies within the pool */
+    if (taken == TAKE_HALT) {
+        *out = halt_machine(adt); /* the pool is exhausted: halt */
+        *ret = 0;
+        return true;
+    }
+    hs_z entry2 = hs_z_lor(page, from == PMD_POOL ? PMD_TYPE_TABLE : PUD_TYPE_TABLE);
     struct NPT *npt2 = NPT_copy(npt);
-    npt2->pt_pgd_next = hs_z_add(next, PAGE_SIZE);
-    npt2->pt_vttbr_pool = zmap_set_z(npt->pt_vttbr_pool, pgd_p, pgd2);
-    npt2->pt_pgd_par = zmap_set_z(npt->pt_pgd_par, next, pgd_p);
-    npt2->pt_updates = log_update(npt, UPDATE_PGD, pgd_p, pgd2);
+    *npt_pool_next_ref(npt2, from) = hs_z_add(page, PAGE_SIZE);
+    *entry_pool_ref(npt2, from) = zmap_set_z(*entry_pool_ref(npt2, from), entry_p, entry2);
+    *par_ref(npt2, from) = zmap_set_z(*par_ref(npt2, from), page, entry_p);
+    /* UPDATE_PGD, UPDATE_PUD, UPDATE_PMD follow the pool order */
+    npt2->pt_updates = log_update(npt, UPDATE_PGD + (int)from, entry_p, entry2);
     *out = hs_with_npt(adt, vmid, npt2);
-    *ret = pgd2;
+    *ret = entry2;
     return true;
+}
+
+/* VRM PTWalkSpec: walk_pgd_spec */
+bool walk_pgd_spec(hs_z vmid, hs_z vttbr, hs_z addr, hs_z alloc, const struct RData *adt,
+                   const struct RData **out, hs_z *ret)
+{
+    return walk_step(PGD_POOL, vmid, vttbr, addr, alloc, adt, out, ret);
 }
 
 /* VRM PTWalkSpec: walk_pud_spec */
 bool walk_pud_spec(hs_z vmid, hs_z pgd, hs_z addr, hs_z alloc, const struct RData *adt,
                    const struct RData **out, hs_z *ret)
 {
-    if (!is_vmid(vmid))
-        return false; /* rely: vmid names a VM or the host */
-    if (adt->halt) {
-        /* a halted machine walks nothing and returns 0 */
-        *out = adt;
-        *ret = 0;
-        return true;
-    }
-    if (!holds_npt_lock(adt, vmid))
-        return false; /* the walk needs the page-table lock */
-    const struct NPT *npt = hs_npt_of(adt, vmid);
-    if (hs_z_eqb(pgd, 0)) {
-        /* no PGD entry: nothing below it */
-        *out = adt;
-        *ret = 0;
-        return true;
-    }
-    hs_z pud_p = entry_addr(pgd, pud_index(addr));
-    if (!in_range(pgd_start(vmid), pud_p, pud_start(vmid)))
-        return false; /* rely: the entry lies in the PGD pool of vmid */
-    hs_z pud = zmap_get_z(npt->pt_pgd_pool, pud_p);
-    if (!is_int64(pud))
-        return false; /* rely: the pud entry holds a 64-bit value */
-    if (!(hs_z_eqb(pud, 0) && hs_z_eqb(alloc, 1))) {
-        /* present, or absent without allocation: the entry as it is */
-        *out = adt;
-        *ret = pud;
-        return true;
-    }
-    hs_z next = npt->pt_pud_next;
-    hs_z end_ = pmd_start(vmid);
-    if (!(hs_z_leb(pud_start(vmid), next) && hs_z_leb(next, pmd_start(vmid))))
-        return false; /* rely: next lies within the PUD pool */
-    if (!hs_z_leb(hs_z_add(next, PAGE_SIZE), end_)) {
-        /* the PUD pool is exhausted: halt */
-        *out = halted(adt);
-        *ret = 0;
-        return true;
-    }
-    hs_z pud2 = hs_z_lor(next, PUD_TYPE_TABLE);
-    struct NPT *npt2 = NPT_copy(npt);
-    npt2->pt_pud_next = hs_z_add(next, PAGE_SIZE);
-    npt2->pt_pgd_pool = zmap_set_z(npt->pt_pgd_pool, pud_p, pud2);
-    npt2->pt_pud_par = zmap_set_z(npt->pt_pud_par, next, pud_p);
-    npt2->pt_updates = log_update(npt, UPDATE_PUD, pud_p, pud2);
-    *out = hs_with_npt(adt, vmid, npt2);
-    *ret = pud2;
-    return true;
+    return walk_step(PUD_POOL, vmid, pgd, addr, alloc, adt, out, ret);
 }
 
 /* VRM PTWalkSpec: walk_pmd_spec */
 bool walk_pmd_spec(hs_z vmid, hs_z pud, hs_z addr, hs_z alloc, const struct RData *adt,
                    const struct RData **out, hs_z *ret)
 {
-    if (!is_vmid(vmid))
-        return false; /* rely: vmid names a VM or the host */
-    if (adt->halt) {
-        /* a halted machine walks nothing and returns 0 */
-        *out = adt;
-        *ret = 0;
-        return true;
-    }
-    if (!holds_npt_lock(adt, vmid))
-        return false; /* the walk needs the page-table lock */
-    const struct NPT *npt = hs_npt_of(adt, vmid);
-    if (hs_z_eqb(pud, 0)) {
-        /* no PUD entry: nothing below it */
-        *out = adt;
-        *ret = 0;
-        return true;
-    }
-    hs_z pmd_p = entry_addr(pud, pmd_index(addr));
-    if (!in_range(pud_start(vmid), pmd_p, pmd_start(vmid)))
-        return false; /* rely: the entry lies in the PUD pool of vmid */
-    hs_z pmd = zmap_get_z(npt->pt_pud_pool, pmd_p);
-    if (!is_int64(pmd))
-        return false; /* rely: the pmd entry holds a 64-bit value */
-    if (!(hs_z_eqb(pmd, 0) && hs_z_eqb(alloc, 1))) {
-        /* present, or absent without allocation: the entry as it is */
-        *out = adt;
-        *ret = pmd;
-        return true;
-    }
-    hs_z next = npt->pt_pmd_next;
-    hs_z end_ = pool_end(vmid);
-    if (!(hs_z_leb(pmd_start(vmid), next) && hs_z_leb(next, pool_end(vmid))))
-        return false; /* rely: next lies within the PMD pool */
-    if (!hs_z_leb(hs_z_add(next, PAGE_SIZE), end_)) {
-        /* the PMD pool is exhausted: halt */
-        *out = halted(adt);
-        *ret = 0;
-        return true;
-    }
-    hs_z pmd2 = hs_z_lor(next, PMD_TYPE_TABLE);
-    struct NPT *npt2 = NPT_copy(npt);
-    npt2->pt_pmd_next = hs_z_add(next, PAGE_SIZE);
-    npt2->pt_pud_pool = zmap_set_z(npt->pt_pud_pool, pmd_p, pmd2);
-    npt2->pt_pmd_par = zmap_set_z(npt->pt_pmd_par, next, pmd_p);
-    npt2->pt_updates = log_update(npt, UPDATE_PMD, pmd_p, pmd2);
-    *out = hs_with_npt(adt, vmid, npt2);
-    *ret = pmd2;
-    return true;
+    return walk_step(PMD_POOL, vmid, pud, addr, alloc, adt, out, ret);
 }
 
 /* VRM PTWalkSpec: walk_pte_spec */

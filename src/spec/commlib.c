@@ -780,3 +780,70 @@ void decrypt_sys_regs_specx(const struct CtxtRegs *cregs, const struct CtxtState
     *cstates_out = s;
     *logn_out = n;
 }
+
+/* ---- the table-page pools of a VM ---- */
+
+bool holds_npt_lock(const struct RData *adt, hs_z vmid)
+{
+    return hs_lock_of(adt, hs_z_add(NPT_ID, vmid)) == LockOwnTrue;
+}
+
+const struct RData *halt_machine(const struct RData *adt)
+{
+    struct RData *a = RData_copy(adt);
+    a->halt = true;
+    return a;
+}
+
+hs_z npt_pool_lo(enum npt_pool p, hs_z vmid)
+{
+    switch (p) {
+    case PGD_POOL:
+        return pgd_start(vmid);
+    case PUD_POOL:
+        return pud_start(vmid);
+    default:
+        return pmd_start(vmid);
+    }
+}
+
+hs_z npt_pool_hi(enum npt_pool p, hs_z vmid)
+{
+    switch (p) {
+    case PGD_POOL:
+        return pud_start(vmid);
+    case PUD_POOL:
+        return pmd_start(vmid);
+    default:
+        return pool_end(vmid);
+    }
+}
+
+hs_z npt_pool_next(const struct NPT *npt, enum npt_pool p)
+{
+    return *npt_pool_next_ref((struct NPT *)npt, p);
+}
+
+hs_z *npt_pool_next_ref(struct NPT *npt, enum npt_pool p)
+{
+    switch (p) {
+    case PGD_POOL:
+        return &npt->pt_pgd_next;
+    case PUD_POOL:
+        return &npt->pt_pud_next;
+    default:
+        return &npt->pt_pmd_next;
+    }
+}
+
+enum npt_take npt_take_page(const struct NPT *npt, enum npt_pool p, hs_z vmid, hs_z *page)
+{
+    hs_z next = npt_pool_next(npt, p);
+    hs_z lo = npt_pool_lo(p, vmid), hi = npt_pool_hi(p, vmid);
+    if (!(hs_z_leb(lo, next) && hs_z_leb(next, hi)))
+        return TAKE_NONE;
+    if (!hs_z_leb(hs_z_add(next, PAGE_SIZE), hi))
+        return TAKE_HALT;
+    *page = next;
+    return TAKE_PAGE;
+}

@@ -29,6 +29,21 @@ static const struct RData *acquired(const struct RData *adt, hs_z id, const stru
     return a;
 }
 
+/* Taking the free lock id: the log gains the oracle's sessions, WAIT_LOCK and
+ * OPULL, and the object the lock guards is replayed from the oracle's events
+ * (CalState picks it by id); false is None. */
+static bool acquire(hs_z id, const struct RData *adt, const struct RData **out)
+{
+    if (hs_lock_of(adt, id) != LockFalse)
+        return false;
+    const struct hs_list *orac;
+    const struct hs_list *l1 = acquire_log(adt, id, &orac);
+    if (!H_CalLock(l1))
+        return false;
+    *out = acquired(adt, id, CalState(id, orac, adt->shared), l1);
+    return true;
+}
+
 /* The release of lock id publishing snapshot (tag, obj); false is None. */
 static bool release(hs_z id, int tag, const void *obj, const struct RData *adt,
                     const struct RData **out)
@@ -57,18 +72,7 @@ bool acquire_lock_pt_spec(hs_z vmid, const struct RData *adt, const struct RData
     if (!is_vmid(vmid))
         return false;
     /* the spec's lock and log id is NPT_ID + vmid, not lock_idx_pt vmid */
-    hs_z id = hs_z_add(NPT_ID, vmid);
-    if (hs_lock_of(adt, id) != LockFalse)
-        return false;
-    const struct hs_list *orac;
-    const struct hs_list *l1 = acquire_log(adt, id, &orac);
-    if (!H_CalLock(l1))
-        return false;
-    const struct NPT *npt = CalNPT(hs_npt_of(adt, vmid), orac);
-    struct Shared *s = Shared_copy(adt->shared);
-    s->npts = zmap_set_p(adt->shared->npts, vmid, npt);
-    *out = acquired(adt, id, s, l1);
-    return true;
+    return acquire(hs_z_add(NPT_ID, vmid), adt, out);
 }
 
 /* VRM LocksSpec: acquire_lock_spt_spec */
@@ -79,17 +83,7 @@ bool acquire_lock_spt_spec(const struct RData *adt, const struct RData **out)
         *out = adt;
         return true;
     }
-    hs_z id = SPT_ID;
-    if (hs_lock_of(adt, id) != LockFalse)
-        return false;
-    const struct hs_list *orac;
-    const struct hs_list *l1 = acquire_log(adt, id, &orac);
-    if (!H_CalLock(l1))
-        return false;
-    struct Shared *s = Shared_copy(adt->shared);
-    s->spts = CalSPT(adt->shared->spts, orac);
-    *out = acquired(adt, id, s, l1);
-    return true;
+    return acquire(SPT_ID, adt, out);
 }
 
 /* VRM LocksSpec: acquire_lock_s2page_spec */
@@ -100,17 +94,7 @@ bool acquire_lock_s2page_spec(const struct RData *adt, const struct RData **out)
         *out = adt;
         return true;
     }
-    hs_z id = S2PAGE_ID;
-    if (hs_lock_of(adt, id) != LockFalse)
-        return false;
-    const struct hs_list *orac;
-    const struct hs_list *l1 = acquire_log(adt, id, &orac);
-    if (!H_CalLock(l1))
-        return false;
-    struct Shared *s = Shared_copy(adt->shared);
-    s->s2page = CalS2Page(adt->shared->s2page, orac);
-    *out = acquired(adt, id, s, l1);
-    return true;
+    return acquire(S2PAGE_ID, adt, out);
 }
 
 /* VRM LocksSpec: acquire_lock_core_spec */
@@ -121,17 +105,7 @@ bool acquire_lock_core_spec(const struct RData *adt, const struct RData **out)
         *out = adt;
         return true;
     }
-    hs_z id = CORE_ID;
-    if (hs_lock_of(adt, id) != LockFalse)
-        return false;
-    const struct hs_list *orac;
-    const struct hs_list *l1 = acquire_log(adt, id, &orac);
-    if (!H_CalLock(l1))
-        return false;
-    struct Shared *s = Shared_copy(adt->shared);
-    s->core_data = CalCoreData(adt->shared->core_data, orac);
-    *out = acquired(adt, id, s, l1);
-    return true;
+    return acquire(CORE_ID, adt, out);
 }
 
 /* VRM LocksSpec: acquire_lock_vm_spec */
@@ -145,18 +119,7 @@ bool acquire_lock_vm_spec(hs_z vmid, const struct RData *adt, const struct RData
     if (!is_vmid(vmid))
         return false;
     /* the spec's lock and log id is INFO_ID + vmid, not lock_idx_vm vmid */
-    hs_z id = hs_z_add(INFO_ID, vmid);
-    if (hs_lock_of(adt, id) != LockFalse)
-        return false;
-    const struct hs_list *orac;
-    const struct hs_list *l1 = acquire_log(adt, id, &orac);
-    if (!H_CalLock(l1))
-        return false;
-    const struct VMInfo *info = CalVMInfo(zmap_get_p(adt->shared->vminfos, vmid), orac);
-    struct Shared *s = Shared_copy(adt->shared);
-    s->vminfos = zmap_set_p(adt->shared->vminfos, vmid, info);
-    *out = acquired(adt, id, s, l1);
-    return true;
+    return acquire(hs_z_add(INFO_ID, vmid), adt, out);
 }
 
 /* VRM LocksSpec: acquire_lock_smmu_spec */
@@ -167,17 +130,7 @@ bool acquire_lock_smmu_spec(const struct RData *adt, const struct RData **out)
         *out = adt;
         return true;
     }
-    hs_z id = SMMU_ID;
-    if (hs_lock_of(adt, id) != LockFalse)
-        return false;
-    const struct hs_list *orac;
-    const struct hs_list *l1 = acquire_log(adt, id, &orac);
-    if (!H_CalLock(l1))
-        return false;
-    struct Shared *s = Shared_copy(adt->shared);
-    s->smmu_vmid = CalSMMU(adt->shared->smmu_vmid, orac);
-    *out = acquired(adt, id, s, l1);
-    return true;
+    return acquire(SMMU_ID, adt, out);
 }
 
 /* VRM LocksSpec: release_lock_pt_spec */

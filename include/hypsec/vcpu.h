@@ -141,7 +141,8 @@ hs_z hs_vcpu_gen_fault_addr(struct hs_rng *r);
 bool hs_vcpu_mmio_abort(const struct RData *s, hs_z vmid, hs_z vcpuid);
 /* The current vCPU of a running s exits on an abort in the MMIO range. */
 bool hs_vcpu_mmio_abort_exit(const struct RData *s);
-/* restore_vm on s is asked to run a vCPU id >= VCPU_PER_VM read from the core's oracle. */
-bool hs_vcpu_invalid_run_request(const struct RData *s);
+/* The VM and vCPU restore_vm on s is asked to run (x0 of the current context,
+ * then the core's oracle), when the machine runs and both are 32-bit values. */
+bool hs_vcpu_run_request(const struct RData *s, hs_z *vmid, hs_z *vcpuid);
 
 #endif

@@ -118,7 +118,8 @@ static bool mmio_abort_e2e(const struct hs_case *c, bool e2e)
 /* restore_vm_spec panics on an invalid vCPU id before reading it. */
 static bool invalid_vcpu(const struct hs_case *c, bool e2e)
 {
-    return hs_vcpu_invalid_run_request(c->h);
+    hs_z vmid, vcpuid;
+    return hs_vcpu_run_request(c->h, &vmid, &vcpuid) && vcpuid >= (hs_z)VCPU_PER_VM;
 }
 
 static const struct hs_known_divergence known[] = {

@@ -665,16 +665,16 @@ bool hs_vcpu_mmio_abort_exit(const struct RData *s)
            hs_vcpu_mmio_abort(s, s->cur_vmid, s->cur_vcpuid);
 }
 
-bool hs_vcpu_invalid_run_request(const struct RData *s)
+bool hs_vcpu_run_request(const struct RData *s, hs_z *vmid, hs_z *vcpuid)
 {
     if (s->halt || !is_vmid(s->cur_vmid) || !is_vcpu(s->cur_vcpuid))
         return false;
     const struct Ctxt *c = zmap_get_p(s->shadow_ctxts, ctxt_id(s->cur_vmid, s->cur_vcpuid));
-    hs_z vmid = c->ctxt_regs->x0;
-    if (!is_vm(vmid))
+    *vmid = c->ctxt_regs->x0;
+    if (!is_vm(*vmid))
         return false;
-    hs_z vcpuid = hs_data_oracle(s->core_doracle, vmid, zmap_get_z(s->core_data_log, vmid));
-    return is_int(vcpuid) && vcpuid >= (hs_z)VCPU_PER_VM;
+    *vcpuid = hs_data_oracle(s->core_doracle, *vmid, zmap_get_z(s->core_data_log, *vmid));
+    return is_int(*vcpuid);
 }
 
 /* prep_abort_spec reads the syndrome without advancing the data log. */

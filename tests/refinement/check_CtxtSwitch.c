@@ -18,37 +18,10 @@ extern const struct hs_layer_check hs_check_CtxtSwitch;
 
 enum { SEED = 29029, COUNT = 1500 };
 
-/* The exit class of the current vCPU, when its exit is a trap; else -1. */
-static hs_z trap_class(const struct RData *s)
-{
-    const struct CtxtRegs *r = vc_cur_ctxt(s)->ctxt_regs;
-    if (r->ec != ARM_EXCEPTION_TRAP || !hs_z_is_u64(r->esr_el2))
-        return -1;
-    return (r->esr_el2 & ESR_ELx_EC_MASK) >> ESR_ELx_EC_SHIFT;
-}
-
 /* End to end, a VM's abort exit in the MMIO range runs prep_abort's code there. */
 static bool mmio_abort_exit(const struct hs_case *c, bool e2e)
 {
-    const struct RData *s = c->h;
-    if (!e2e || s->halt || !is_vm(s->cur_vmid) || !is_vcpu(s->cur_vcpuid))
-        return false;
-    hs_z cls = trap_class(s);
-    return (cls == ESR_ELx_EC_IABT_LOW || cls == ESR_ELx_EC_DABT_LOW) &&
-           vc_mmio_abort(s, s->cur_vmid, s->cur_vcpuid);
-}
-
-/* The VM and vCPU restore_vm is asked to run (x0 of the current context,
- * the core's oracle), when the machine runs and they are 32-bit values. */
-static bool run_request(const struct RData *s, hs_z *vmid, hs_z *vcpuid)
-{
-    if (s->halt || !is_vmid(s->cur_vmid) || !is_vcpu(s->cur_vcpuid))
-        return false;
-    *vmid = vc_cur_ctxt(s)->ctxt_regs->x0;
-    if (!is_vm(*vmid))
-        return false;
-    *vcpuid = hs_data_oracle(s->core_doracle, *vmid, zmap_get_z(s->core_data_log, *vmid));
-    return is_int(*vcpuid);
+    return e2e && hs_vcpu_mmio_abort_exit(c->h);
 }
 
 /* The spec panics on an invalid vCPU id from the state before it read the
@@ -56,7 +29,7 @@ static bool run_request(const struct RData *s, hs_z *vmid, hs_z *vcpuid)
 static bool invalid_vcpu(const struct hs_case *c, bool e2e)
 {
     hs_z vmid, vcpuid;
-    return run_request(c->h, &vmid, &vcpuid) && vcpuid >= (hs_z)VCPU_PER_VM;
+    return hs_vcpu_run_request(c->h, &vmid, &vcpuid) && vcpuid >= (hs_z)VCPU_PER_VM;
 }
 
 START_TEST(test_save_host)
@@ -239,7 +212,7 @@ END_TEST
 static bool not_high_vm(const struct hs_case *c, bool e2e)
 {
     hs_z vmid, vcpuid;
-    return !(run_request(c->h, &vmid, &vcpuid) && vmid >= (hs_z)VCPU_PER_VM &&
+    return !(hs_vcpu_run_request(c->h, &vmid, &vcpuid) && vmid >= (hs_z)VCPU_PER_VM &&
              vcpuid < (hs_z)VCPU_PER_VM);
 }
 

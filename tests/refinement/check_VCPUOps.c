@@ -23,23 +23,10 @@ static bool running_vcpu(const struct hs_case *c)
     return !c->h->halt && is_vm(c->h->cur_vmid) && is_vcpu(c->h->cur_vcpuid);
 }
 
-/* The exit class of the current vCPU, when its exit is a trap; else -1. */
-static hs_z trap_class(const struct RData *s)
-{
-    const struct CtxtRegs *r = vc_cur_ctxt(s)->ctxt_regs;
-    if (r->ec != ARM_EXCEPTION_TRAP || !hs_z_is_u64(r->esr_el2))
-        return -1;
-    return (r->esr_el2 & ESR_ELx_EC_MASK) >> ESR_ELx_EC_SHIFT;
-}
-
 /* End to end, an abort in the MMIO range runs prep_abort's code there. */
 static bool mmio_abort_exit(const struct hs_case *c, bool e2e)
 {
-    if (!e2e || !running_vcpu(c))
-        return false;
-    hs_z cls = trap_class(c->h);
-    return (cls == ESR_ELx_EC_IABT_LOW || cls == ESR_ELx_EC_DABT_LOW) &&
-           vc_mmio_abort(c->h, c->h->cur_vmid, c->h->cur_vcpuid);
+    return e2e && hs_vcpu_mmio_abort_exit(c->h);
 }
 
 /* A new vCPU (dirty INVALID64). */

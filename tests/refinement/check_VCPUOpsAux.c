@@ -23,7 +23,7 @@ enum { SEED = 27027, COUNT = 1500 };
  * running machine its MMIO branch differs from every implementation. */
 static bool mmio_abort(const struct hs_case *c, bool e2e)
 {
-    return !c->h->halt && vc_mmio_abort(c->h, c->args[0], c->args[1]);
+    return !c->h->halt && hs_vcpu_mmio_abort(c->h, c->args[0], c->args[1]);
 }
 
 START_TEST(test_reset_gp_regs)

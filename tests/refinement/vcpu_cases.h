@@ -160,15 +160,4 @@ static inline const struct Ctxt *vc_cur_ctxt(const struct RData *s)
     return zmap_get_p(s->shadow_ctxts, ctxt_id(s->cur_vmid, s->cur_vcpuid));
 }
 
-/* Whether an abort of vCPU (vmid, vcpuid) of s takes prep_abort_spec's MMIO
- * branch: its HPFAR_EL2 names a guest frame below MAX_MMIO_ADDR. */
-static inline bool vc_mmio_abort(const struct RData *s, hs_z vmid, hs_z vcpuid)
-{
-    if (!is_vmid(vmid) || !is_vcpu(vcpuid))
-        return false;
-    const struct Ctxt *c = zmap_get_p(s->shadow_ctxts, ctxt_id(vmid, vcpuid));
-    hs_z gfn = hs_z_div(c->ctxt_regs->hpfar_el2, 16);
-    return is_gfn(gfn) && hs_z_ltb(hs_z_mul(gfn, PAGE_SIZE), MAX_MMIO_ADDR);
-}
-
 #endif

@@ -224,7 +224,7 @@ def case_replay_json(exe, data, work):
     rc, out, err = run(exe, "--json", "--replay", path)
     expect(rc == 0, "--json --replay: exit %d" % rc, out, err)
     doc = json.loads(out)
-    expect(doc == {"replay": [{"file": path, "passed": 2, "failed": 0, "status": 0}]},
+    expect(doc == {"replay": [{"file": path, "passed": 2, "failed": 0, "known_divergences": 0, "status": 0}]},
            "--json --replay: %r" % doc, out, err)
 
 

@@ -99,6 +99,14 @@ enum hs_verdict hs_check_case(const struct hs_layer_check *lc, const struct hs_p
                               const struct hs_case *c, bool e2e, FILE *diff_out,
                               struct hs_check_report *rep);
 
+/* The known divergence of lc's spec for p that explains the failing check
+ * rep of case c (one differing leaf under its paths, no stuck primitive and
+ * the same result), or NULL when the failure is a failure. */
+const struct hs_known_divergence *hs_known_divergence_of(const struct hs_layer_check *lc,
+                                                         const struct hs_prim *p,
+                                                         const struct hs_case *c, bool e2e,
+                                                         const struct hs_check_report *rep);
+
 /* Per-primitive figures of a run. */
 struct hs_prim_stats {
     const char *prim;

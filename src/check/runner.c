@@ -458,17 +458,19 @@ static bool path_under(const char *path, const char *alts)
     return false;
 }
 
-/* The failure of case c is a known divergence of lc's spec for p. */
-static bool is_known(const struct hs_layer_check *lc, const struct hs_prim *p,
-                     const struct hs_case *c, bool e2e, const struct hs_check_report *rep)
+const struct hs_known_divergence *hs_known_divergence_of(const struct hs_layer_check *lc,
+                                                         const struct hs_prim *p,
+                                                         const struct hs_case *c, bool e2e,
+                                                         const struct hs_check_report *rep)
 {
-    if (rep->stuck.prim >= 0 || rep->ret_differs || rep->diff.count != 1)
-        return false;
+    if (rep->verdict != HS_FAIL || rep->stuck.prim >= 0 || rep->ret_differs ||
+        rep->diff.count != 1)
+        return NULL;
     for (const struct hs_known_divergence *k = lc->known; k && k->prim; k++)
         if (strcmp(k->prim, p->name) == 0 && k->applies(c, e2e) &&
             path_under(rep->diff.first_path, k->paths))
-            return true;
-    return false;
+            return k;
+    return NULL;
 }
 
 /* The stream of case i of primitive id under seed: a function of the three
@@ -551,7 +553,7 @@ static void run_prim(const struct hs_layer_check *lc, const struct hs_prim_gen *
         FILE *rep_out = reports > 0 ? out : NULL;
         struct hs_check_report rep;
         enum hs_verdict v = hs_check_case(lc, p, &c, o->e2e, NULL, &rep);
-        if (v == HS_FAIL && is_known(lc, p, &c, o->e2e, &rep)) {
+        if (v == HS_FAIL && hs_known_divergence_of(lc, p, &c, o->e2e, &rep)) {
             st->checks++;
             st->known++;
         } else if (v == HS_VACUOUS) {

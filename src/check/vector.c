@@ -369,8 +369,33 @@ static bool spec_agrees(const char *path, int line, const struct vec *v, bool so
     return false;
 }
 
+/* The check of a vector whose spec is Some: true when it passes, or fails
+ * only by a known divergence (*known set, one line printed). */
+static bool check_passes(const char *path, int line, const struct vec *v, FILE *out, bool *known)
+{
+    char o[300];
+    snprintf(o, sizeof o, "%s:%d", path, line);
+    hs_check_set_origin(o);
+    struct hs_check_report rep;
+    bool ok = hs_check_case(v->lc, v->p, &v->c, v->e2e, NULL, &rep) != HS_FAIL;
+    const struct hs_known_divergence *k =
+        ok ? NULL : hs_known_divergence_of(v->lc, v->p, &v->c, v->e2e, &rep);
+    if (k) {
+        fprintf(out, "%s:%d: known divergence at %s: %s\n", path, line, rep.diff.first_path,
+                k->note);
+        *known = true;
+        ok = true;
+    } else if (!ok) {
+        /* run again to print the full report */
+        hs_check_case(v->lc, v->p, &v->c, v->e2e, out, NULL);
+    }
+    hs_check_set_origin(NULL);
+    return ok;
+}
+
 /* 0: passed, 1: failed, 2: malformed (one line printed). */
-static int replay_line(const char *path, int line, const char *text, size_t len, FILE *out)
+static int replay_line(const char *path, int line, const char *text, size_t len, FILE *out,
+                       bool *known)
 {
     struct hs_err e;
     memset(&e, 0, sizeof e);
@@ -387,13 +412,8 @@ static int replay_line(const char *path, int line, const char *text, size_t len,
     hs_z ret = 0;
     bool some = v.p->spec(v.c.args, v.c.h, &post, &ret);
     bool ok = spec_agrees(path, line, &v, some, ret, post, out);
-    if (some) {
-        char o[300];
-        snprintf(o, sizeof o, "%s:%d", path, line);
-        hs_check_set_origin(o);
-        ok = hs_check_case(v.lc, v.p, &v.c, v.e2e, out, NULL) != HS_FAIL && ok;
-        hs_check_set_origin(NULL);
-    }
+    if (some)
+        ok = check_passes(path, line, &v, out, known) && ok;
     return ok ? 0 : 1;
 }
 
@@ -405,17 +425,15 @@ static bool blank(const char *s, size_t n)
     return true;
 }
 
-int hs_vector_replay_file(const char *path, FILE *out, long *n_ok, long *n_fail)
+int hs_vector_replay(const char *path, FILE *out, struct hs_replay_stats *st)
 {
-    long ok = 0, fail = 0;
+    long ok = 0, fail = 0, nknown = 0;
     int status = 0;
     FILE *f = fopen(path, "r");
     if (!f) {
         fprintf(out, "%s: cannot open: %s\n", path, strerror(errno));
-        if (n_ok)
-            *n_ok = 0;
-        if (n_fail)
-            *n_fail = 0;
+        if (st)
+            *st = (struct hs_replay_stats){0, 0, 0};
         return 2;
     }
     char *text = NULL;
@@ -430,8 +448,10 @@ int hs_vector_replay_file(const char *path, FILE *out, long *n_ok, long *n_fail)
         if (blank(text, n))
             continue;
         hs_mark m = hs_arena_mark();
-        int r = replay_line(path, line, text, n, out);
+        bool known = false;
+        int r = replay_line(path, line, text, n, out, &known);
         hs_arena_release(m);
+        nknown += r == 0 && known;
         if (r == 0)
             ok++;
         else if (r == 1)
@@ -446,9 +466,18 @@ int hs_vector_replay_file(const char *path, FILE *out, long *n_ok, long *n_fail)
     free(text);
     fclose(f);
     fflush(out);
-    if (n_ok)
-        *n_ok = ok;
-    if (n_fail)
-        *n_fail = fail;
+    if (st)
+        *st = (struct hs_replay_stats){ok, fail, nknown};
     return status;
+}
+
+int hs_vector_replay_file(const char *path, FILE *out, long *n_ok, long *n_fail)
+{
+    struct hs_replay_stats st;
+    int r = hs_vector_replay(path, out, &st);
+    if (n_ok)
+        *n_ok = st.passed;
+    if (n_fail)
+        *n_fail = st.failed;
+    return r;
 }

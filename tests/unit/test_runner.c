@@ -483,6 +483,56 @@ static void test_vector_round_trip(void **state)
     fclose(sink);
 }
 
+/* A vector in a documented divergence region of the spec passes as such. */
+static void test_replay_known_divergence(void **state)
+{
+    const struct hs_layer_check *lc = hs_layer_check_find("VCPUOpsAux");
+    assert_non_null(lc);
+    const struct hs_prim *p = hs_prim_find("prep_abort");
+    assert_non_null(p);
+    make_tmpdir();
+    hs_register_impls();
+    const struct hs_prim_gen *g = NULL;
+    for (int k = 0; k < lc->ngens; k++)
+        if (strcmp(lc->gens[k].prim, "prep_abort") == 0)
+            g = &lc->gens[k];
+    assert_non_null(g);
+    char path[400];
+    snprintf(path, sizeof path, "%s/known.jsonl", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    bool found = false;
+    for (uint64_t i = 0; i < 200 && !found; i++) {
+        struct hs_rng r;
+        hs_rng_seed(&r, i);
+        struct hs_case c;
+        memset(&c, 0, sizeof c);
+        c.h = empty_adt();
+        g->gen(&r, &c);
+        struct hs_check_report rep;
+        if (hs_check_case(lc, p, &c, false, NULL, &rep) != HS_FAIL)
+            continue;
+        assert_non_null(hs_known_divergence_of(lc, p, &c, false, &rep));
+        struct hs_vector_origin vo = {"test_runner", i, (long)i};
+        assert_true(hs_vector_write(f, lc, p, &c, false, &vo));
+        found = true;
+    }
+    fclose(f);
+    assert_true(found);
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    struct hs_replay_stats st;
+    assert_int_equal(hs_vector_replay(path, out, &st), 0);
+    fclose(out);
+    assert_int_equal(st.passed, 1);
+    assert_int_equal(st.failed, 0);
+    assert_int_equal(st.known, 1);
+    assert_non_null(strstr(buf, ":1: known divergence at data_log["));
+    free(buf);
+}
+
 static void test_replay_malformed(void **state)
 {
     make_tmpdir();
@@ -517,6 +567,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rng_known_answers),
+        cmocka_unit_test(test_replay_known_divergence),
         cmocka_unit_test(test_rng_determinism),
         cmocka_unit_test(test_rng_below_range_and_distribution),
         cmocka_unit_test(test_registry_lookups),

@@ -5,7 +5,8 @@
 Require Import ZArith List Bool.
 Require Import ExtrOcamlBasic ExtrOcamlNatInt.
 Require Import VG.ZMapM VG.Consts VG.State VG.AbsMachine VG.PTAllocM VG.PTWalkM
-               VG.NPTWalkM VG.NPTOpsM.
+               VG.NPTWalkM VG.NPTOpsM VG.VCtxtM VG.VLowM VG.VCPUOpsAuxM VG.VCPUOpsM
+               VG.CtxtSwitchM.
 
 Extract Inductive positive => "Bz.t" [ "Bz.xI" "Bz.xO" "Bz.one" ] "Bz.pos_case".
 Extract Inductive Z => "Bz.t" [ "Bz.zero" "Bz.of_pos" "Bz.of_neg" ] "Bz.z_case".
@@ -17,6 +18,7 @@ Extract Constant Z.div => "Bz.div".
 Extract Constant Z.modulo => "Bz.modulo".
 Extract Constant Z.land => "Bz.logand".
 Extract Constant Z.lor => "Bz.logor".
+Extract Constant Z.lxor => "Bz.logxor".
 Extract Constant Z.shiftr => "Bz.shiftr".
 Extract Constant Z.shiftl => "Bz.shiftl".
 Extract Constant Z.eqb => "Bz.eqb".
@@ -41,4 +43,11 @@ Extraction "model.ml"
   local_mmap get_npt_level_spec walk_npt_spec set_npt_spec set_npt_spec0 mem_load_ref_spec
   mem_store_ref_spec
   get_level_s2pt_spec walk_s2pt_spec map_s2pt_spec clear_pfn_host_spec
-  acquire_lock_pt_spec release_lock_pt_spec.
+  acquire_lock_pt_spec release_lock_pt_spec
+  empty_Ctxt empty_VMInfo empty_S2Page empty_Shared ctxt_eqb vminfo_eqb s2page_eqb
+  setCtxt setVMInfo setS2Page data_oracle
+  reset_gp_regs_spec reset_sys_regs_spec sync_dirty_to_shadow_spec prep_wfx_spec
+  prep_hvc_spec prep_abort_spec update_exception_gp_regs_spec
+  post_handle_shadow_s2pt_fault_spec
+  save_shadow_kvm_regs_spec restore_shadow_kvm_regs_spec
+  save_host_spec restore_host_spec save_vm_spec restore_vm_spec.

@@ -1,8 +1,10 @@
-(* The part of VRM RData that the specs of layers 0 and 4-8 read or write:
-   halt, tstate, curid, lock, log, oracle and shared.npts (with the whole NPT
-   record).  Every other RData field keeps its empty_adt value in the
-   vectors and is not modelled here.  Also the log replays CalNPT and
-   H_CalLock and the small record updates the specs are written with. *)
+(* The part of VRM RData that the specs of layers 0, 4-8 and 27-29 read or
+   write: halt, tstate, curid, cur_vmid, cur_vcpuid, regs, lock, shadow_ctxts,
+   log, oracle, doracle, core_doracle, data_log, core_data_log and shared
+   (flatmem, npts, s2page, vminfos).  Every other RData field keeps its
+   empty_adt value in the vectors and is not modelled here.  Also the log
+   replays (CalNPT, CalS2Page, CalFlatmem, CalVMInfo, H_CalLock) and the
+   small record updates the specs are written with. *)
 
 Require Import ZArith List Bool.
 Require Import VG.ZMapM VG.Consts.
@@ -48,10 +50,47 @@ Inductive TicketOracleEvent : Type :=
 | WAIT_LOCK (n : nat)
 | REL_LOCK.
 
-(* VRM RData: SharedMemEvent, the two constructors the NPT lock writes *)
+(* VRM RData: S2Page *)
+Record S2Page : Type := mkS2Page { s2_owner : Z; s2_count : Z; s2_gfn : Z }.
+
+(* VRM RData: BootInfo *)
+Record BootInfo : Type := mkBootInfo {
+  vm_next_load_info : Z;
+  vm_load_addr : zmap Z;
+  vm_load_size : zmap Z;
+  vm_remap_addr : zmap Z;
+  vm_inc_exe : Z;
+  vm_mapped_pages : zmap Z
+}.
+
+(* VRM RData: StateInfo *)
+Record StateInfo : Type := mkStateInfo {
+  vm_kvm : Z;
+  vm_vcpu : zmap Z;
+  vm_state : Z;
+  vm_vcpu_state : zmap Z;
+  vm_power : Z
+}.
+
+(* VRM RData: VMInfo *)
+Record VMInfo : Type := mkVMInfo { VS : StateInfo; VB : BootInfo }.
+
+(* VRM RData: Ctxt.  Each of its three register records (CtxtRegs, TrapRegs,
+   CtxtStates) is a map from the position of the field in the record (see
+   VCtxtM.v) to its value, 0 by default: the records are all-Z. *)
+Record Ctxt : Type := mkCtxt {
+  ctxt_regs : zmap Z;
+  trap_regs : zmap Z;
+  ctxt_states : zmap Z
+}.
+
+(* VRM RData: SharedMemEvent, the constructors of the locks these specs take *)
 Inductive SharedMemEvent : Type :=
 | OPULL (id : Z)
-| ONPT (npt : NPT).
+| OS2_PAGE (s2p : zmap S2Page)
+| ONPT (npt : NPT)
+| OVMINFO (info : VMInfo)
+| OFLATMEM (fmem : zmap Z).
 
 (* VRM RData: MultiOracleEventUnit *)
 Inductive MultiOracleEventUnit : Type :=
@@ -68,17 +107,31 @@ Definition MultiOracle : Type := Z -> MultiLog -> MultiLog.
 (* VRM RData: LockStatus *)
 Inductive LockStatus : Type := LockFalse | LockOwn (b : bool).
 
-(* VRM RData: Shared, the npts field only *)
-Record Shared : Type := mkShared { npts : zmap NPT }.
+(* VRM RData: Shared, the fields these specs use *)
+Record Shared : Type := mkShared {
+  flatmem : zmap Z;
+  npts : zmap NPT;
+  s2page : zmap S2Page;
+  vminfos : zmap VMInfo
+}.
 
-(* VRM RData: RData, the fields these specs use *)
+(* VRM RData: RData, the fields these specs use.  The DataOracles doracle
+   and core_doracle are kept as their seeds (see data_oracle in VCtxtM.v). *)
 Record RData : Type := mkRData {
   halt : bool;
   tstate : Z;
   curid : Z;
+  cur_vmid : Z;
+  cur_vcpuid : Z;
+  regs : Ctxt;
   lock : zmap LockStatus;
+  shadow_ctxts : zmap Ctxt;
   log : zmap MultiLog;
   oracle : zmap MultiOracle;
+  doracle : Z;
+  core_doracle : Z;
+  data_log : zmap Z;
+  core_data_log : zmap Z;
   shared : Shared
 }.
 
@@ -130,10 +183,42 @@ Definition ticket_eqb (a b : TicketOracleEvent) : bool :=
   | _, _ => false
   end.
 
+Definition s2page_eqb (a b : S2Page) : bool :=
+  if s2_owner a =? s2_owner b then
+    (if s2_count a =? s2_count b then s2_gfn a =? s2_gfn b else false)
+  else false.
+Definition s2p_eqb : zmap S2Page -> zmap S2Page -> bool := zm_eqb s2page_eqb.
+
+Definition bootinfo_eqb (a b : BootInfo) : bool :=
+  if negb (vm_next_load_info a =? vm_next_load_info b) then false else
+  if negb (vm_inc_exe a =? vm_inc_exe b) then false else
+  if negb (zz_eqb (vm_load_addr a) (vm_load_addr b)) then false else
+  if negb (zz_eqb (vm_load_size a) (vm_load_size b)) then false else
+  if negb (zz_eqb (vm_remap_addr a) (vm_remap_addr b)) then false else
+  zz_eqb (vm_mapped_pages a) (vm_mapped_pages b).
+
+Definition stateinfo_eqb (a b : StateInfo) : bool :=
+  if negb (vm_kvm a =? vm_kvm b) then false else
+  if negb (vm_state a =? vm_state b) then false else
+  if negb (vm_power a =? vm_power b) then false else
+  if negb (zz_eqb (vm_vcpu a) (vm_vcpu b)) then false else
+  zz_eqb (vm_vcpu_state a) (vm_vcpu_state b).
+
+Definition vminfo_eqb (a b : VMInfo) : bool :=
+  if stateinfo_eqb (VS a) (VS b) then bootinfo_eqb (VB a) (VB b) else false.
+
+Definition ctxt_eqb (a b : Ctxt) : bool :=
+  if negb (zz_eqb (ctxt_states a) (ctxt_states b)) then false else
+  if negb (zz_eqb (trap_regs a) (trap_regs b)) then false else
+  zz_eqb (ctxt_regs a) (ctxt_regs b).
+
 Definition shared_ev_eqb (a b : SharedMemEvent) : bool :=
   match a, b with
   | OPULL x, OPULL y => x =? y
+  | OS2_PAGE x, OS2_PAGE y => s2p_eqb x y
   | ONPT x, ONPT y => npt_eqb x y
+  | OVMINFO x, OVMINFO y => vminfo_eqb x y
+  | OFLATMEM x, OFLATMEM y => zz_eqb x y
   | _, _ => false
   end.
 
@@ -164,23 +249,69 @@ Definition empty_NPT : NPT :=
 (* The oracle of seed 0: no other CPU adds events. *)
 Definition quiet_oracle : MultiOracle := fun _ _ => [].
 
-Definition empty_adt : RData :=
-  mkRData false 0 0 (zm_init LockFalse) (zm_init []) (zm_init quiet_oracle)
-          (mkShared (zm_init empty_NPT)).
+Definition empty_S2Page : S2Page := mkS2Page 0 0 0.
+Definition empty_VMInfo : VMInfo :=
+  mkVMInfo (mkStateInfo 0 (zm_init 0) 0 (zm_init 0) 0)
+           (mkBootInfo 0 (zm_init 0) (zm_init 0) (zm_init 0) 0 (zm_init 0)).
+Definition empty_Ctxt : Ctxt := mkCtxt (zm_init 0) (zm_init 0) (zm_init 0).
+Definition empty_Shared : Shared :=
+  mkShared (zm_init 0) (zm_init empty_NPT) (zm_init empty_S2Page) (zm_init empty_VMInfo).
 
-(* ---- record updates: adt {f: v} and npt {f: v} ---- *)
+Definition empty_adt : RData :=
+  mkRData false 0 0 0 0 empty_Ctxt (zm_init LockFalse) (zm_init empty_Ctxt) (zm_init [])
+          (zm_init quiet_oracle) 0 0 (zm_init 0) (zm_init 0) empty_Shared.
+
+(* ---- record updates: adt {f: v}, shared {f: v}, npt {f: v} ---- *)
 
 Definition set_halt (a : RData) (b : bool) : RData :=
-  mkRData b (tstate a) (curid a) (lock a) (log a) (oracle a) (shared a).
+  mkRData b (tstate a) (curid a) (cur_vmid a) (cur_vcpuid a) (regs a) (lock a)
+          (shadow_ctxts a) (log a) (oracle a) (doracle a) (core_doracle a) (data_log a)
+          (core_data_log a) (shared a).
 Definition set_tstate (a : RData) (t : Z) : RData :=
-  mkRData (halt a) t (curid a) (lock a) (log a) (oracle a) (shared a).
+  mkRData (halt a) t (curid a) (cur_vmid a) (cur_vcpuid a) (regs a) (lock a)
+          (shadow_ctxts a) (log a) (oracle a) (doracle a) (core_doracle a) (data_log a)
+          (core_data_log a) (shared a).
+Definition set_cur_ids (a : RData) (vmid vcpuid : Z) : RData :=
+  mkRData (halt a) (tstate a) (curid a) vmid vcpuid (regs a) (lock a)
+          (shadow_ctxts a) (log a) (oracle a) (doracle a) (core_doracle a) (data_log a)
+          (core_data_log a) (shared a).
+Definition set_regs (a : RData) (r : Ctxt) : RData :=
+  mkRData (halt a) (tstate a) (curid a) (cur_vmid a) (cur_vcpuid a) r (lock a)
+          (shadow_ctxts a) (log a) (oracle a) (doracle a) (core_doracle a) (data_log a)
+          (core_data_log a) (shared a).
 Definition set_lock (a : RData) (l : zmap LockStatus) : RData :=
-  mkRData (halt a) (tstate a) (curid a) l (log a) (oracle a) (shared a).
+  mkRData (halt a) (tstate a) (curid a) (cur_vmid a) (cur_vcpuid a) (regs a) l
+          (shadow_ctxts a) (log a) (oracle a) (doracle a) (core_doracle a) (data_log a)
+          (core_data_log a) (shared a).
+Definition set_shadow_ctxts (a : RData) (m : zmap Ctxt) : RData :=
+  mkRData (halt a) (tstate a) (curid a) (cur_vmid a) (cur_vcpuid a) (regs a) (lock a)
+          m (log a) (oracle a) (doracle a) (core_doracle a) (data_log a)
+          (core_data_log a) (shared a).
 Definition set_log (a : RData) (l : zmap MultiLog) : RData :=
-  mkRData (halt a) (tstate a) (curid a) (lock a) l (oracle a) (shared a).
+  mkRData (halt a) (tstate a) (curid a) (cur_vmid a) (cur_vcpuid a) (regs a) (lock a)
+          (shadow_ctxts a) l (oracle a) (doracle a) (core_doracle a) (data_log a)
+          (core_data_log a) (shared a).
+Definition set_data_log (a : RData) (m : zmap Z) : RData :=
+  mkRData (halt a) (tstate a) (curid a) (cur_vmid a) (cur_vcpuid a) (regs a) (lock a)
+          (shadow_ctxts a) (log a) (oracle a) (doracle a) (core_doracle a) m
+          (core_data_log a) (shared a).
+Definition set_core_data_log (a : RData) (m : zmap Z) : RData :=
+  mkRData (halt a) (tstate a) (curid a) (cur_vmid a) (cur_vcpuid a) (regs a) (lock a)
+          (shadow_ctxts a) (log a) (oracle a) (doracle a) (core_doracle a) (data_log a)
+          m (shared a).
 Definition set_shared (a : RData) (s : Shared) : RData :=
-  mkRData (halt a) (tstate a) (curid a) (lock a) (log a) (oracle a) s.
-Definition set_npts (s : Shared) (m : zmap NPT) : Shared := mkShared m.
+  mkRData (halt a) (tstate a) (curid a) (cur_vmid a) (cur_vcpuid a) (regs a) (lock a)
+          (shadow_ctxts a) (log a) (oracle a) (doracle a) (core_doracle a) (data_log a)
+          (core_data_log a) s.
+
+Definition set_npts (s : Shared) (m : zmap NPT) : Shared :=
+  mkShared (flatmem s) m (s2page s) (vminfos s).
+Definition set_flatmem (s : Shared) (m : zmap Z) : Shared :=
+  mkShared m (npts s) (s2page s) (vminfos s).
+Definition set_s2page (s : Shared) (m : zmap S2Page) : Shared :=
+  mkShared (flatmem s) (npts s) m (vminfos s).
+Definition set_vminfos (s : Shared) (m : zmap VMInfo) : Shared :=
+  mkShared (flatmem s) (npts s) (s2page s) m.
 
 Definition set_pt_vttbr_pool (n : NPT) (v : zmap Z) : NPT :=
   mkNPT v (pt_pgd_pool n) (pt_pud_pool n) (pt_pmd_pool n) (pt_pgd_next n) (pt_pud_next n)
@@ -258,6 +389,12 @@ Definition setLock (k : Z) (v : LockStatus) (m : zmap LockStatus) : zmap LockSta
 Definition setLog (k : Z) (v : MultiLog) (m : zmap MultiLog) : zmap MultiLog :=
   zm_set log_eqb k v m.
 
+Definition setS2Page (k : Z) (v : S2Page) (m : zmap S2Page) : zmap S2Page :=
+  zm_set s2page_eqb k v m.
+Definition setVMInfo (k : Z) (v : VMInfo) (m : zmap VMInfo) : zmap VMInfo :=
+  zm_set vminfo_eqb k v m.
+Definition setCtxt (k : Z) (v : Ctxt) (m : zmap Ctxt) : zmap Ctxt := zm_set ctxt_eqb k v m.
+
 (* vmid @ (npts (shared adt)) *)
 Definition npt_of (adt : RData) (vmid : Z) : NPT := zm_get vmid (npts (shared adt)).
 (* adt {shared: (shared adt) {npts: (npts (shared adt)) # vmid == n}} *)
@@ -277,6 +414,37 @@ Fixpoint CalNPT (o : NPT) (l : MultiLog) : NPT :=
   | TEVENT _ (TSHARED (ONPT m)) :: _ => m
   | _ :: rest => CalNPT o rest
   end.
+
+(* VRM RData: CalS2Page *)
+Fixpoint CalS2Page (o : zmap S2Page) (l : MultiLog) : zmap S2Page :=
+  match l with
+  | [] => o
+  | TEVENT _ (TSHARED (OS2_PAGE m)) :: _ => m
+  | _ :: rest => CalS2Page o rest
+  end.
+
+(* VRM RData: CalFlatmem *)
+Fixpoint CalFlatmem (o : zmap Z) (l : MultiLog) : zmap Z :=
+  match l with
+  | [] => o
+  | TEVENT _ (TSHARED (OFLATMEM m)) :: _ => m
+  | _ :: rest => CalFlatmem o rest
+  end.
+
+(* VRM RData: CalVMInfo *)
+Fixpoint CalVMInfo (o : VMInfo) (l : MultiLog) : VMInfo :=
+  match l with
+  | [] => o
+  | TEVENT _ (TSHARED (OVMINFO m)) :: _ => m
+  | _ :: rest => CalVMInfo o rest
+  end.
+
+(* VRM RData: FLATMEM_ID *)
+Definition FLATMEM_ID : Z := 0.
+(* VRM RData: S2PAGE_ID *)
+Definition S2PAGE_ID : Z := 2.
+(* VRM RData: INFO_ID *)
+Definition INFO_ID : Z := 22.
 
 (* VRM LocksSpec: local_lock_bound *)
 Definition local_lock_bound : nat := 10%nat.

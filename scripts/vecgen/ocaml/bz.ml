@@ -29,6 +29,7 @@ let div a b = if Z.sign b = 0 then Z.zero else Z.fdiv a b
 let modulo a b = if Z.sign b = 0 then a else Z.sub a (Z.mul b (Z.fdiv a b))
 let logand = Z.logand
 let logor = Z.logor
+let logxor = Z.logxor
 let shiftl a n =
   if Z.sign n >= 0 then Z.shift_left a (Z.to_int n) else Z.shift_right a (Z.to_int (Z.neg n))
 let shiftr a n =

@@ -15,8 +15,9 @@
    driver --list          the primitives the model knows, with their arity
 
    States are the sparse-delta JSON of docs/architecture.md over the fields the
-   model has (halt, tstate, curid, lock, log, shared.npts); any other field is
-   an error. *)
+   model has (halt, tstate, curid, cur_vmid, cur_vcpuid, regs, lock,
+   shadow_ctxts, log, doracle, core_doracle, data_log, core_data_log and
+   shared.flatmem, npts, s2page, vminfos); any other field is an error. *)
 
 module M = Model
 
@@ -136,6 +137,84 @@ let read_npt path j : M.nPT =
     pmd_t = opt "pmd_t" read_zmap_zzb e.M.pmd_t;
   }
 
+(* The field names of the all-Z register records, in the order of VRM RData
+   (a field's position is its key in the model's map, see VCtxtM.v). *)
+let ctxt_regs_names =
+  Array.of_list
+    (List.init 31 (fun i -> Printf.sprintf "x%d" i)
+    @ List.init 32 (fun i -> Printf.sprintf "fp_q%d" i)
+    @ [ "fp_fpsr"; "fp_fpcr"; "csselr_el1"; "sctlr_el1"; "cpacr_el1"; "ttbr0_el1"; "ttbr1_el1";
+        "tcr_el1"; "afsr0_el1"; "afsr1_el1"; "far_el1"; "mair_el1"; "vbar_el1"; "contextidr_el1";
+        "amair_el1"; "cntkctl_el1"; "par_el1"; "tpidr_el1"; "spsr_el1"; "mdscr_el1"; "sp_el0";
+        "tpidr_el0"; "tpidrro_el0"; "spsr_el2"; "vmpidr_el2"; "mpidr_el1"; "actlr_el1"; "sp_el1";
+        "elr_el1"; "elr_el2"; "vttbr_el2"; "hcr_el2"; "tpidr_el2"; "esr_el2"; "ec"; "far_el2";
+        "hpfar_el2" ])
+
+let trap_regs_names = [| "pmuselr_el0"; "pmuserenr_el0"; "mdcr_el2"; "cptr_el2"; "cnthctl_el2" |]
+let ctxt_states_names = [| "pc"; "pstate"; "dirty"; "flags"; "esr_el1"; "spsr_0" |]
+
+(* An all-Z record as the map from field position to value. *)
+let read_zrec (names : string array) path j : Z.t M.zmap =
+  let l = fields path (Array.to_list names) j in
+  let m = ref (M.zm_init Z.zero) in
+  Array.iteri
+    (fun i n ->
+      match List.assoc_opt n l with
+      | Some v -> m := M.setZ (Z.of_int i) (to_z (path ^ "." ^ n) v) !m
+      | None -> ())
+    names;
+  !m
+
+let read_ctxt path j : M.ctxt =
+  let l = fields path [ "ctxt_regs"; "trap_regs"; "ctxt_states" ] j in
+  let e = M.empty_Ctxt in
+  let opt k names d = match List.assoc_opt k l with Some v -> read_zrec names (path ^ "." ^ k) v | None -> d in
+  {
+    M.ctxt_regs = opt "ctxt_regs" ctxt_regs_names e.M.ctxt_regs;
+    trap_regs = opt "trap_regs" trap_regs_names e.M.trap_regs;
+    ctxt_states = opt "ctxt_states" ctxt_states_names e.M.ctxt_states;
+  }
+
+let read_s2page path j : M.s2Page =
+  let l = fields path [ "s2_owner"; "s2_count"; "s2_gfn" ] j in
+  let get k = match List.assoc_opt k l with Some v -> to_z (path ^ "." ^ k) v | None -> Z.zero in
+  { M.s2_owner = get "s2_owner"; s2_count = get "s2_count"; s2_gfn = get "s2_gfn" }
+
+let read_zmap_s2page path j =
+  read_map path read_s2page M.s2page_eqb M.setS2Page (M.zm_init M.empty_S2Page) j
+
+let read_vminfo path j : M.vMInfo =
+  let l = fields path [ "VS"; "VB" ] j in
+  let e = M.empty_VMInfo in
+  let vs =
+    match List.assoc_opt "VS" l with
+    | None -> e.M.vS
+    | Some v ->
+        let p = path ^ ".VS" in
+        let sl = fields p [ "vm_kvm"; "vm_vcpu"; "vm_state"; "vm_vcpu_state"; "vm_power" ] v in
+        let z k = match List.assoc_opt k sl with Some x -> to_z (p ^ "." ^ k) x | None -> Z.zero in
+        let m k = match List.assoc_opt k sl with Some x -> read_zmap_z (p ^ "." ^ k) x | None -> M.zm_init Z.zero in
+        { M.vm_kvm = z "vm_kvm"; vm_vcpu = m "vm_vcpu"; vm_state = z "vm_state";
+          vm_vcpu_state = m "vm_vcpu_state"; vm_power = z "vm_power" }
+  in
+  let vb =
+    match List.assoc_opt "VB" l with
+    | None -> e.M.vB
+    | Some v ->
+        let p = path ^ ".VB" in
+        let bl =
+          fields p [ "vm_next_load_info"; "vm_load_addr"; "vm_load_size"; "vm_remap_addr"; "vm_inc_exe";
+                     "vm_mapped_pages" ] v
+        in
+        let z k = match List.assoc_opt k bl with Some x -> to_z (p ^ "." ^ k) x | None -> Z.zero in
+        let m k = match List.assoc_opt k bl with Some x -> read_zmap_z (p ^ "." ^ k) x | None -> M.zm_init Z.zero in
+        { M.vm_next_load_info = z "vm_next_load_info"; vm_load_addr = m "vm_load_addr";
+          vm_load_size = m "vm_load_size"; vm_remap_addr = m "vm_remap_addr"; vm_inc_exe = z "vm_inc_exe";
+          vm_mapped_pages = m "vm_mapped_pages" }
+  in
+  { M.vS = vs; vB = vb }
+
+
 let read_ticket path j =
   let l = fields path [ "tag"; "n" ] j in
   let n () = match List.assoc_opt "n" l with Some v -> to_nat (path ^ ".n") v | None -> 0 in
@@ -164,7 +243,26 @@ let read_shared_ev path j =
         (match List.assoc_opt "obj" l with
          | Some v -> read_npt (path ^ ".obj") v
          | None -> M.empty_NPT)
-  | Some (Json.Str t) -> bad path "SharedMemEvent %s is not modelled (only OPULL and ONPT)" t
+  | Some (Json.Str "OS2_PAGE") ->
+      if List.mem_assoc "id" l then bad path "OS2_PAGE has no field id";
+      M.OS2_PAGE
+        (match List.assoc_opt "obj" l with
+         | Some v -> read_zmap_s2page (path ^ ".obj") v
+         | None -> M.zm_init M.empty_S2Page)
+  | Some (Json.Str "OVMINFO") ->
+      if List.mem_assoc "id" l then bad path "OVMINFO has no field id";
+      M.OVMINFO
+        (match List.assoc_opt "obj" l with
+         | Some v -> read_vminfo (path ^ ".obj") v
+         | None -> M.empty_VMInfo)
+  | Some (Json.Str "OFLATMEM") ->
+      if List.mem_assoc "id" l then bad path "OFLATMEM has no field id";
+      M.OFLATMEM
+        (match List.assoc_opt "obj" l with
+         | Some v -> read_zmap_z (path ^ ".obj") v
+         | None -> M.zm_init Z.zero)
+  | Some (Json.Str t) ->
+      bad path "SharedMemEvent %s is not modelled (only OPULL, OS2_PAGE, ONPT, OVMINFO and OFLATMEM)" t
   | _ -> bad path "expected a SharedMemEvent tag"
 
 let read_event path j =
@@ -190,25 +288,49 @@ let read_lock path = function
   | _ -> bad path "expected LockFalse, LockOwnFalse or LockOwnTrue"
 
 let read_state path j : M.rData =
-  let l = fields path [ "halt"; "tstate"; "curid"; "lock"; "log"; "shared" ] j in
+  (match j with
+   | Json.Obj l when List.mem_assoc "oracle" l ->
+       bad path "field \"oracle\" is not modelled (the multi-oracle is the one of seed 0)"
+   | _ -> ());
+  let l =
+    fields path
+      [ "halt"; "tstate"; "curid"; "cur_vmid"; "cur_vcpuid"; "regs"; "lock"; "shadow_ctxts"; "log";
+        "doracle"; "core_doracle"; "data_log"; "core_data_log"; "shared" ]
+      j
+  in
   let e = M.empty_adt in
   let opt k f d = match List.assoc_opt k l with Some v -> f (path ^ "." ^ k) v | None -> d in
+  let es = e.M.shared0 in
   let read_shared p v =
-    let sl = fields p [ "npts" ] v in
-    match List.assoc_opt "npts" sl with
-    | Some nv -> read_map (p ^ ".npts") read_npt M.npt_eqb M.setNPT (M.npts M.empty_adt.M.shared0) nv
-    | None -> M.npts M.empty_adt.M.shared0
+    let sl = fields p [ "flatmem"; "npts"; "s2page"; "vminfos" ] v in
+    let sopt k f d = match List.assoc_opt k sl with Some x -> f (p ^ "." ^ k) x | None -> d in
+    {
+      M.flatmem = sopt "flatmem" read_zmap_z es.M.flatmem;
+      npts = sopt "npts" (fun p v -> read_map p read_npt M.npt_eqb M.setNPT es.M.npts v) es.M.npts;
+      s2page = sopt "s2page" read_zmap_s2page es.M.s2page;
+      vminfos =
+        sopt "vminfos" (fun p v -> read_map p read_vminfo M.vminfo_eqb M.setVMInfo es.M.vminfos v) es.M.vminfos;
+    }
   in
   {
     M.halt = opt "halt" to_bool e.M.halt;
     tstate = opt "tstate" to_z e.M.tstate;
     curid = opt "curid" to_z e.M.curid;
+    cur_vmid = opt "cur_vmid" to_z e.M.cur_vmid;
+    cur_vcpuid = opt "cur_vcpuid" to_z e.M.cur_vcpuid;
+    regs = opt "regs" read_ctxt e.M.regs;
     lock = opt "lock" (fun p v -> read_map p read_lock M.lock_eqb M.setLock e.M.lock v) e.M.lock;
+    shadow_ctxts =
+      opt "shadow_ctxts" (fun p v -> read_map p read_ctxt M.ctxt_eqb M.setCtxt e.M.shadow_ctxts v) e.M.shadow_ctxts;
     log =
       opt "log"
         (fun p v -> read_map p (fun p v -> read_list p read_event v) M.log_eqb M.setLog e.M.log v)
         e.M.log;
     oracle = e.M.oracle;
+    doracle = opt "doracle" to_z e.M.doracle;
+    core_doracle = opt "core_doracle" to_z e.M.core_doracle;
+    data_log = opt "data_log" read_zmap_z e.M.data_log;
+    core_data_log = opt "core_data_log" read_zmap_z e.M.core_data_log;
     shared0 = opt "shared" read_shared e.M.shared0;
   }
 
@@ -267,6 +389,47 @@ let write_npt (n : M.nPT) : Json.t =
     add "pmd_t" (write_zmap_zzb n.M.pmd_t);
   Json.Obj (List.rev !f)
 
+(* An all-Z record from its map, sparse (fields equal to 0 omitted). *)
+let write_zrec (names : string array) (m : Z.t M.zmap) : Json.t =
+  Json.Obj
+    (List.filter_map
+       (fun (k, v) ->
+         let i = Z.to_int k in
+         if i < 0 || i >= Array.length names then failwith "register record: field out of range"
+         else Some (names.(i), jz v))
+       m.M.zm_ents)
+
+let write_ctxt (c : M.ctxt) : Json.t =
+  let f = ref [] in
+  let add k names m = if not (map_is_empty Z.zero z_eq m) then f := (k, write_zrec names m) :: !f in
+  add "ctxt_regs" ctxt_regs_names c.M.ctxt_regs;
+  add "trap_regs" trap_regs_names c.M.trap_regs;
+  add "ctxt_states" ctxt_states_names c.M.ctxt_states;
+  Json.Obj (List.rev !f)
+
+let write_s2page (p : M.s2Page) : Json.t =
+  Json.Obj
+    (List.filter (fun (_, v) -> v <> Json.Int Z.zero)
+       [ ("s2_owner", jz p.M.s2_owner); ("s2_count", jz p.M.s2_count); ("s2_gfn", jz p.M.s2_gfn) ])
+
+let write_zmap_s2page m = write_map write_s2page M.empty_S2Page M.s2page_eqb m
+
+let write_vminfo (i : M.vMInfo) : Json.t =
+  let sparse l = List.filter (fun (_, v) -> v <> Json.Int Z.zero && v <> Json.Arr []) l in
+  let vs = i.M.vS and vb = i.M.vB in
+  let vsj =
+    sparse
+      [ ("vm_kvm", jz vs.M.vm_kvm); ("vm_vcpu", write_zmap_z vs.M.vm_vcpu); ("vm_state", jz vs.M.vm_state);
+        ("vm_vcpu_state", write_zmap_z vs.M.vm_vcpu_state); ("vm_power", jz vs.M.vm_power) ]
+  in
+  let vbj =
+    sparse
+      [ ("vm_next_load_info", jz vb.M.vm_next_load_info); ("vm_load_addr", write_zmap_z vb.M.vm_load_addr);
+        ("vm_load_size", write_zmap_z vb.M.vm_load_size); ("vm_remap_addr", write_zmap_z vb.M.vm_remap_addr);
+        ("vm_inc_exe", jz vb.M.vm_inc_exe); ("vm_mapped_pages", write_zmap_z vb.M.vm_mapped_pages) ]
+  in
+  Json.Obj ((if vsj = [] then [] else [ ("VS", Json.Obj vsj) ]) @ if vbj = [] then [] else [ ("VB", Json.Obj vbj) ])
+
 let write_ticket t =
   let tag s = Json.Obj [ ("tag", Json.Str s) ] in
   match t with
@@ -287,6 +450,16 @@ let write_event (M.TEVENT (cpu, e)) =
     | M.TSHARED (M.ONPT n) ->
         Json.Obj
           [ ("tag", Json.Str "TSHARED"); ("shared", Json.Obj [ ("tag", Json.Str "ONPT"); ("obj", write_npt n) ]) ]
+    | M.TSHARED (M.OS2_PAGE m) ->
+        Json.Obj
+          [ ("tag", Json.Str "TSHARED");
+            ("shared", Json.Obj [ ("tag", Json.Str "OS2_PAGE"); ("obj", write_zmap_s2page m) ]) ]
+    | M.TSHARED (M.OVMINFO i) ->
+        Json.Obj
+          [ ("tag", Json.Str "TSHARED"); ("shared", Json.Obj [ ("tag", Json.Str "OVMINFO"); ("obj", write_vminfo i) ]) ]
+    | M.TSHARED (M.OFLATMEM m) ->
+        Json.Obj
+          [ ("tag", Json.Str "TSHARED"); ("shared", Json.Obj [ ("tag", Json.Str "OFLATMEM"); ("obj", write_zmap_z m) ]) ]
   in
   Json.Obj [ ("cpuid", jz cpu); ("e", ej) ]
 
@@ -299,16 +472,33 @@ let write_state (a : M.rData) : Json.t =
   let e = M.empty_adt in
   let f = ref [] in
   let add k v = f := (k, v) :: !f in
+  let z k v d = if not (Z.equal v d) then add k (jz v) in
   if a.M.halt then add "halt" (Json.Bool true);
-  if not (Z.equal a.M.tstate e.M.tstate) then add "tstate" (jz a.M.tstate);
-  if not (Z.equal a.M.curid e.M.curid) then add "curid" (jz a.M.curid);
+  z "tstate" a.M.tstate e.M.tstate;
+  z "curid" a.M.curid e.M.curid;
+  z "cur_vmid" a.M.cur_vmid e.M.cur_vmid;
+  z "cur_vcpuid" a.M.cur_vcpuid e.M.cur_vcpuid;
+  if not (M.ctxt_eqb a.M.regs e.M.regs) then add "regs" (write_ctxt a.M.regs);
   if not (map_is_empty M.LockFalse M.lock_eqb a.M.lock) then
     add "lock" (write_map write_lock M.LockFalse M.lock_eqb a.M.lock);
+  if not (map_is_empty M.empty_Ctxt M.ctxt_eqb a.M.shadow_ctxts) then
+    add "shadow_ctxts" (write_map write_ctxt M.empty_Ctxt M.ctxt_eqb a.M.shadow_ctxts);
   if not (map_is_empty [] M.log_eqb a.M.log) then
     add "log" (write_map (fun l -> Json.Arr (List.map write_event l)) [] M.log_eqb a.M.log);
-  let npts = M.npts a.M.shared0 in
-  if not (map_is_empty M.empty_NPT M.npt_eqb npts) then
-    add "shared" (Json.Obj [ ("npts", write_map write_npt M.empty_NPT M.npt_eqb npts) ]);
+  z "doracle" a.M.doracle e.M.doracle;
+  z "core_doracle" a.M.core_doracle e.M.core_doracle;
+  if not (map_is_empty Z.zero z_eq a.M.data_log) then add "data_log" (write_zmap_z a.M.data_log);
+  if not (map_is_empty Z.zero z_eq a.M.core_data_log) then add "core_data_log" (write_zmap_z a.M.core_data_log);
+  let sh = a.M.shared0 in
+  let sf = ref [] in
+  let sadd k v = sf := (k, v) :: !sf in
+  if not (map_is_empty Z.zero z_eq sh.M.flatmem) then sadd "flatmem" (write_zmap_z sh.M.flatmem);
+  if not (map_is_empty M.empty_NPT M.npt_eqb sh.M.npts) then
+    sadd "npts" (write_map write_npt M.empty_NPT M.npt_eqb sh.M.npts);
+  if not (map_is_empty M.empty_S2Page M.s2page_eqb sh.M.s2page) then sadd "s2page" (write_zmap_s2page sh.M.s2page);
+  if not (map_is_empty M.empty_VMInfo M.vminfo_eqb sh.M.vminfos) then
+    sadd "vminfos" (write_map write_vminfo M.empty_VMInfo M.vminfo_eqb sh.M.vminfos);
+  if !sf <> [] then add "shared" (Json.Obj (List.rev !sf));
   Json.Obj (List.rev !f)
 
 (* ---------- the primitives ---------- *)
@@ -356,6 +546,21 @@ let prims : (string * int * (Z.t array -> M.rData -> outcome)) list =
     ("walk_s2pt", 2, fun a s -> sr_form (M.walk_s2pt_spec a.(0) a.(1) s));
     ("map_s2pt", 4, fun a s -> s_form (M.map_s2pt_spec a.(0) a.(1) a.(2) a.(3) s));
     ("clear_pfn_host", 1, fun a s -> s_form (M.clear_pfn_host_spec a.(0) s));
+    ("reset_gp_regs", 2, fun a s -> s_form (M.reset_gp_regs_spec a.(0) a.(1) s));
+    ("reset_sys_regs", 2, fun a s -> s_form (M.reset_sys_regs_spec a.(0) a.(1) s));
+    ("sync_dirty_to_shadow", 2, fun a s -> s_form (M.sync_dirty_to_shadow_spec a.(0) a.(1) s));
+    ("prep_wfx", 2, fun a s -> s_form (M.prep_wfx_spec a.(0) a.(1) s));
+    ("prep_hvc", 2, fun a s -> s_form (M.prep_hvc_spec a.(0) a.(1) s));
+    ("prep_abort", 2, fun a s -> s_form (M.prep_abort_spec a.(0) a.(1) s));
+    ("update_exception_gp_regs", 2, fun a s -> s_form (M.update_exception_gp_regs_spec a.(0) a.(1) s));
+    ("post_handle_shadow_s2pt_fault", 3,
+     fun a s -> s_form (M.post_handle_shadow_s2pt_fault_spec a.(0) a.(1) a.(2) s));
+    ("save_shadow_kvm_regs", 0, fun _ s -> s_form (M.save_shadow_kvm_regs_spec s));
+    ("restore_shadow_kvm_regs", 0, fun _ s -> s_form (M.restore_shadow_kvm_regs_spec s));
+    ("save_host", 0, fun _ s -> s_form (M.save_host_spec s));
+    ("restore_host", 0, fun _ s -> s_form (M.restore_host_spec s));
+    ("save_vm", 0, fun _ s -> s_form (M.save_vm_spec s));
+    ("restore_vm", 0, fun _ s -> s_form (M.restore_vm_spec s));
   ]
 
 let find_prim path name =

@@ -165,9 +165,31 @@ def test_numbers():
     check("pt_load at pool_end is None", r.get("outcome") == "NONE", json.dumps(r))
 
 
+def test_vcpu():
+    # ctxt_id 1 0 = 1 * VCPU_PER_VM + 0 = 8; DIRTY_PC_FLAG = 2^32
+    r = one({"prim": "prep_wfx", "args": [1, 0], "pre": {}})
+    check("prep_wfx sets the pc flag",
+          r.get("post") == {"shadow_ctxts": [[8, {"ctxt_states": {"dirty": 4294967296}}]]},
+          json.dumps(r))
+    # mode 5 (EL1h) enters at offset 0x200; PSTATE_FAULT_BITS_64 = 965; ESR EC_UNKNOWN = 0
+    pre = {"shadow_ctxts": [[17, {"ctxt_states": {"pc": 4096, "pstate": 5}}]]}
+    r = one({"prim": "update_exception_gp_regs", "args": [2, 1], "pre": pre})
+    check("update_exception_gp_regs enters the EL1 vector",
+          r.get("post") == {"shadow_ctxts": [[17, {"ctxt_regs": {"elr_el1": 4096},
+                                                   "ctxt_states": {"pc": 512, "pstate": 965,
+                                                                   "spsr_0": 5}}]]},
+          json.dumps(r))
+    r = one({"prim": "prep_wfx", "args": [0, 0], "pre": {}})
+    check("prep_wfx refuses the host", r.get("outcome") == "NONE", json.dumps(r))
+
+
 def test_bad_input():
     cases = [
-        ({"prim": "panic", "args": [], "pre": {"regs": {}}}, "regs"),
+        ({"prim": "panic", "args": [], "pre": {"slog": []}}, "slog"),
+        ({"prim": "panic", "args": [], "pre": {"oracle": [[5, 7]]}}, "oracle"),
+        ({"prim": "prep_wfx", "args": [1, 0], "pre": {"regs": {"ctxt_regs": {"x31": 1}}}},
+         "x31"),
+        ({"prim": "prep_wfx", "args": [1], "pre": {}}, "arguments"),
         ({"prim": "nope", "args": [], "pre": {}}, "nope"),
         ({"prim": "check", "args": [], "pre": {}}, "argument"),
         ({"prim": "panic", "args": [], "pre": {"lock": [[1, "LockMaybe"]]}}, "LockFalse"),
@@ -233,7 +255,7 @@ def test_regen_check():
 def main():
     os.makedirs(WORK, exist_ok=True)
     for t in (test_walk_pgd_alloc, test_walk_pgd_exhausted, test_alloc_rely, test_set_npt_page,
-              test_build_pools, test_locks, test_numbers, test_bad_input, test_generator,
+              test_build_pools, test_locks, test_numbers, test_vcpu, test_bad_input, test_generator,
               test_regen_check):
         t()
     print("%d failed" % len(failures))

@@ -450,3 +450,25 @@ void release_lock_pt(u32 vmid)
     am.lock[id] = EL2_LockFalse;
     ticket_release(id);
 }
+
+/* ---- locks taken by the primitives of the layers above Locks ---- */
+
+void am_lock_take(const char *prim, u32 id)
+{
+    if (id >= EL2_ID_END)
+        am_stuck(prim, "a lock id the machine does not have");
+    if (am.lock[id] != EL2_LockFalse)
+        am_stuck(prim, "lock already held");
+    ticket_acquire(id);
+    am.tstate = 0;
+    am.lock[id] = EL2_LockOwnTrue;
+}
+
+void am_lock_give(const char *prim, u32 id)
+{
+    if (id >= EL2_ID_END || am.lock[id] != EL2_LockOwnTrue)
+        am_stuck(prim, "lock not held");
+    am.tstate = 1;
+    am.lock[id] = EL2_LockFalse;
+    ticket_release(id);
+}

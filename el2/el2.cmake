@@ -6,6 +6,8 @@
 #                     replayed, >= 1000 hardware translations, no mismatch
 #   el2-core-corrupt  the test-only image that overwrites one stage-2 entry:
 #                     it must report that translation and fail
+#   el2-core-vcpu-bug the test-only image whose restore_sysregs forgets
+#                     far_el2: the vCPU vectors must catch it there only
 #   el2-core-max      the core on -cpu max (48-bit IPAs: the hardware check
 #                     reaches the IPAs above cortex-a57's 44 bits)
 #   el2-core-exception  the test-only image that reads an unmapped address:
@@ -29,11 +31,14 @@ add_test(NAME el2-core COMMAND ${HS_EL2_CHECK} --cpu cortex-a57
   --image ${HS_EL2_BUILD}/hypsec-el2-image.elf --log ${HS_EL2_BUILD}/el2-core.log)
 add_test(NAME el2-core-corrupt COMMAND ${HS_EL2_CHECK} --cpu cortex-a57 --expect-corruption
   --image ${HS_EL2_BUILD}/hypsec-el2-corrupt-image.elf --log ${HS_EL2_BUILD}/el2-core-corrupt.log)
+add_test(NAME el2-core-vcpu-bug COMMAND ${HS_EL2_CHECK} --cpu cortex-a57 --expect-vcpu-bug far_el2
+  --image ${HS_EL2_BUILD}/hypsec-el2-vcpu-bug-image.elf --log ${HS_EL2_BUILD}/el2-core-vcpu-bug.log)
 add_test(NAME el2-core-max COMMAND ${HS_EL2_CHECK} --cpu max
   --image ${HS_EL2_BUILD}/hypsec-el2-image.elf --log ${HS_EL2_BUILD}/el2-core-max.log)
 add_test(NAME el2-core-exception COMMAND ${HS_EL2_CHECK} --expect-exception 0x123456789000
   --image ${HS_EL2_BUILD}/hypsec-el2-exception-image.elf)
 add_test(NAME el2-core-wrong-el COMMAND ${HS_EL2_CHECK} --no-virtualization --expect-wrong-el
   --image ${HS_EL2_BUILD}/hypsec-el2-image.elf)
-set_tests_properties(el2-core el2-core-corrupt el2-core-max el2-core-exception el2-core-wrong-el
+set_tests_properties(el2-core el2-core-corrupt el2-core-vcpu-bug el2-core-max el2-core-exception
+  el2-core-wrong-el
   PROPERTIES LABELS el2 TIMEOUT 900)

@@ -1,6 +1,7 @@
-/* The EL2 core: a freestanding image of the implementation of layers 5-8 over
- * an AbstractMachine whose page-table pools are real memory, booted at EL2 on
- * QEMU's virt board. This header is shared by the image's own sources only;
+/* The EL2 core: a freestanding image of the implementation of layers 5-8 and
+ * 27-29 over an AbstractMachine whose page-table pools, vCPU contexts, VM
+ * infos and s2page records are real memory, booted at EL2 on QEMU's virt
+ * board. This header is shared by the image's own sources only;
  * the implementation sources see nothing but hypsec/sekvm.h. */
 #ifndef HYPSEC_EL2_H
 #define HYPSEC_EL2_H
@@ -107,6 +108,87 @@ _Noreturn void am_stuck(const char *prim, const char *why);
  * memory holds the real physical address of the next table. */
 u64 am_encode(u64 addr, u64 value);
 u64 am_decode(u64 addr, u64 raw);
+
+/* ---- the vCPU part of the real-memory AbstractMachine (am_vcpu.c) ---- */
+
+/* A context: the fields a register index names at that index (0..ESR_EL2),
+ * then the fields no index names. el2/tools/vec2c.py lowers contexts to the
+ * same layout. */
+enum {
+    EL2_FP_Q0 = 73,          /* fp_q0..fp_q31 at 73..104 */
+    EL2_FP_FPSR = 105,
+    EL2_FP_FPCR = 106,
+    EL2_SP_EL0 = 107,
+    EL2_SPSR_EL2 = 108,
+    EL2_VMPIDR_EL2 = 109,
+    EL2_SP_EL1 = 110,
+    EL2_VTTBR_EL2 = 111,
+    EL2_TPIDR_EL2 = 112,
+    EL2_PMUSELR_EL0 = 113,   /* the trap registers */
+    EL2_PMUSERENR_EL0 = 114,
+    EL2_MDCR_EL2 = 115,
+    EL2_CPTR_EL2 = 116,
+    EL2_CNTHCTL_EL2 = 117,
+    EL2_CTXT_WORDS = 118
+};
+/* Shadow contexts of VMs 0..COREVISOR, 8 vCPUs each (ctxt_id). */
+#define EL2_NCTXTS (17 * 8)
+/* A VM's info: vm_state, vm_vcpu_state[8], vm_next_load_info, and per image
+ * (MAX_LOAD_INFO_NUM) vm_load_addr, vm_load_size, vm_remap_addr. */
+enum {
+    EL2_INFO_STATE = 0,
+    EL2_INFO_VCPU_STATE = 1,
+    EL2_INFO_NEXT_LOAD = 9,
+    EL2_INFO_LOAD_ADDR = 10,
+    EL2_INFO_LOAD_SIZE = 15,
+    EL2_INFO_REMAP_ADDR = 20,
+    EL2_INFO_WORDS = 25
+};
+#define EL2_NVMINFO 17
+/* The words from curid to core_data_log, in this order, as the table gives them. */
+#define EL2_VCORE_WORDS 39
+
+struct vcpu_machine {
+    u64 curid, cur_vmid, cur_vcpuid;
+    u64 doracle, core_doracle;              /* the DataOracles' seeds */
+    u64 data_log[17], core_data_log[17];    /* per VM: the next oracle position */
+    u64 cpu[EL2_CTXT_WORDS];                /* this CPU's registers */
+    u64 shadow[EL2_NCTXTS][EL2_CTXT_WORDS];
+    u64 info[EL2_NVMINFO][EL2_INFO_WORDS];
+    u64 int_gpr[17][8][32];                 /* registers handed to the host (not related) */
+};
+struct vcpu_machine *vcpu_machine(void);
+/* Everything back to zero (the empty contexts, logs and infos). */
+void vcpu_reset(void);
+/* hs_data_oracle of src/spec/commlib.c on arguments below 2^64. */
+u64 el2_data_oracle(u64 seed, u64 a, u64 b);
+/* A register index names a field of a context. */
+bool el2_ctxt_has_field(u64 index);
+/* Take / give back lock id as a primitive of this CPU does (status and
+ * ticket; tstate 0 on taking, 1 on giving). */
+void am_lock_take(const char *prim, u32 id);
+void am_lock_give(const char *prim, u32 id);
+
+/* ---- s2page records and flat memory (low_mem.c) ---- */
+
+/* Frames the image's s2page and flat-memory tables hold at once. */
+#define EL2_PAGE_SLOTS 4096u
+struct el2_s2page {
+    u64 owner, count, gfn;
+};
+struct page_tables {
+    u64 s2page_key[EL2_PAGE_SLOTS];    /* pfn + 1; 0: free */
+    struct el2_s2page s2page[EL2_PAGE_SLOTS];
+    u64 flat_key[EL2_PAGE_SLOTS];
+    u64 flat[EL2_PAGE_SLOTS];
+};
+struct page_tables *page_tables(void);
+void pages_reset(void);
+/* Install a record or word (false: the table is full). */
+bool el2_s2page_set(u64 pfn, u64 owner, u64 count, u64 gfn);
+bool el2_flatmem_set(u64 pfn, u64 value);
+const struct el2_s2page *el2_s2page_get(u64 pfn);
+u64 el2_flatmem_get(u64 pfn);
 
 /* ---- EL2's own translation (mmu.c) ---- */
 

@@ -23,7 +23,7 @@ extern const u64 el2_vector_blob_end[];
 #define EL2_BLOB_MAGIC 0x3143455632454C48ULL
 #define EL2_BLOB_VERSION 1
 enum { EL2_KIND_RUN = 0, EL2_KIND_VACUOUS = 1, EL2_KIND_SKIP = 2 };
-enum { EL2_FLAG_REL = 1, EL2_FLAG_HW = 2, EL2_FLAG_VMID = 4 };
+enum { EL2_FLAG_REL = 1, EL2_FLAG_HW = 2, EL2_FLAG_VMID = 4, EL2_FLAG_VCPU = 8 };
 #define EL2_NVMS 17
 
 /* A state of the real machine as the table gives it. */
@@ -50,6 +50,30 @@ struct el2_view {
     u64 nflags;
     const u64 *flags;             /* packed depth << 27 | i << 18 | j << 9 | k, sorted */
 };
+
+/* The vCPU machine of a state as the table gives it (layout: vec2c.py). */
+struct el2_vcpu {
+    const u64 *core;      /* EL2_VCORE_WORDS: curid .. core_data_log */
+    const u64 *cpu;       /* EL2_CTXT_WORDS */
+    u64 nctxts;
+    const u64 *ctxts;     /* nctxts x (ctxt_id, EL2_CTXT_WORDS words), ids ascending */
+    u64 ninfos;
+    const u64 *infos;     /* ninfos x (vmid, EL2_INFO_WORDS words), vmids ascending */
+    u64 npages;
+    const u64 *pages;     /* npages x (pfn, owner, count, gfn), pfns ascending */
+    u64 nflat;
+    const u64 *flat;      /* nflat x (pfn, value), pfns ascending */
+};
+
+/* The vCPU machine becomes v (everything else zero); false when v names a
+ * context or VM real memory does not hold. */
+bool el2_vcpu_install(const struct el2_vcpu *v);
+/* The vCPU machine equals want; the first difference is printed. */
+bool el2_vcpu_equal(const struct el2_vcpu *want);
+/* FNV-1a hash h continued over the vCPU machine's words in the order of
+ * vec2c.py's vcpu_words (contexts and infos that are not all zero), then
+ * the s2page records and flat-memory words (pages_words). */
+u64 el2_vcpu_digest(u64 h);
 
 /* The entry of gfn in the view: false when it is the default (0, 0, 0). */
 bool el2_view_entry(const struct el2_view *v, u64 gfn, u64 *pfn, u64 *level, u64 *pte);

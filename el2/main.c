@@ -1,8 +1,8 @@
 /* The EL2 core's main program: check the exception level, turn on EL2's own
  * MMU, configure stage 2, run the self-test of the hardware walker on tables
  * built by hand, replay the embedded vectors through the implementation of
- * layers 5-8, cross-check the stage-2 tables they built with the hardware,
- * and exit through semihosting with the verdict. */
+ * layers 5-8 and 27-29, cross-check the stage-2 tables they built with the
+ * hardware, and exit through semihosting with the verdict. */
 #include "el2.h"
 #include "el2_replay.h"
 #include "hypsec/sekvm.h"

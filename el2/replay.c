@@ -1,5 +1,5 @@
 /* Replay of the embedded vectors through the implementation of layers 5-8
- * on the real-memory AbstractMachine, one result line per vector:
+ * and 27-29 on the real-memory AbstractMachine, one result line per vector:
  *   V <index> run ret=<n> digest=<16 hex> state=ok|MISMATCH
  *   V <index> stuck <primitive>: <why>
  *   V <index> vacuous | skip | skip-pre
@@ -61,6 +61,34 @@ static void read_view(struct cursor *c, struct el2_view *v)
     v->flags = take_n(c, v->nflags);
 }
 
+static void read_vcpu(struct cursor *c, struct el2_vcpu *v)
+{
+    v->core = take_n(c, EL2_VCORE_WORDS);
+    v->cpu = take_n(c, EL2_CTXT_WORDS);
+    v->nctxts = take(c);
+    if (v->nctxts > EL2_NCTXTS)
+        bad_table("more shadow contexts than real memory holds");
+    v->ctxts = take_n(c, v->nctxts * (1 + EL2_CTXT_WORDS));
+    v->ninfos = take(c);
+    if (v->ninfos > EL2_NVMINFO)
+        bad_table("more VM infos than VMs");
+    v->infos = take_n(c, v->ninfos * (1 + EL2_INFO_WORDS));
+    v->npages = take(c);
+    if (v->npages > EL2_PAGE_SLOTS)
+        bad_table("more s2page records than the image's table holds");
+    v->pages = take_n(c, v->npages * 4);
+    v->nflat = take(c);
+    if (v->nflat > EL2_PAGE_SLOTS)
+        bad_table("more flat-memory words than the image's table holds");
+    v->flat = take_n(c, v->nflat * 2);
+}
+
+/* The tables of one VM of a vCPU vector, related through its views. */
+struct vview {
+    u64 vmid;
+    struct el2_view pre, post;
+};
+
 /* One record of the table. */
 struct vec {
     u64 index, prim, kind, flags, vmid;
@@ -68,6 +96,9 @@ struct vec {
     u64 ret;
     struct el2_low pre, post;
     struct el2_view pre_view, post_view;
+    struct el2_vcpu pre_vcpu, post_vcpu;
+    u64 nviews;
+    struct vview views[EL2_NVMS];
 };
 
 static void read_vec(struct cursor *c, struct vec *v)
@@ -92,6 +123,30 @@ static void read_vec(struct cursor *c, struct vec *v)
         read_view(c, &v->pre_view);
         read_view(c, &v->post_view);
     }
+    if (v->flags & EL2_FLAG_VCPU) {
+        read_vcpu(c, &v->pre_vcpu);
+        read_vcpu(c, &v->post_vcpu);
+        v->nviews = take(c);
+        if (v->nviews > EL2_NVMS)
+            bad_table("more views than VMs");
+        for (u64 i = 0; i < v->nviews; i++) {
+            v->views[i].vmid = take(c);
+            if (v->views[i].vmid >= EL2_NVMS)
+                bad_table("a view of a VM past COREVISOR");
+            read_view(c, &v->views[i].pre);
+            read_view(c, &v->views[i].post);
+        }
+    }
+}
+
+/* The view of vm in a vCPU vector, or NULL when its tables are compared exactly. */
+static const struct vview *view_of(const struct vec *v, u64 vm)
+{
+    for (u64 i = 0; i < v->nviews; i++) {
+        if (v->views[i].vmid == vm)
+            return &v->views[i];
+    }
+    return NULL;
 }
 
 /* ---- the machine state from and against the table ---- */
@@ -161,6 +216,42 @@ static u64 state_digest(u64 ret, bool relational)
     if (!relational)
         am_pool_foreach(0, EL2_POOL_LIMIT, digest_pool_word, &d);
     return d.h;
+}
+
+/* Pool words of VMs whose tables are not related through a view. */
+struct vcpu_digest {
+    struct digest d;
+    const struct vec *v;
+};
+
+static void digest_unviewed_word(u64 addr, u64 value, void *ctx)
+{
+    struct vcpu_digest *vd = ctx;
+    if (view_of(vd->v, (addr - PT_POOL_START) / PT_POOL_PER_VM))
+        return;
+    digest_word(&vd->d, addr);
+    digest_word(&vd->d, value);
+}
+
+/* The digest of a vCPU vector's state (vec2c.py: vcpu_digest_words). */
+static u64 vcpu_state_digest(const struct vec *v, u64 ret)
+{
+    struct am_state *am = am_state();
+    struct vcpu_digest vd = {{0xcbf29ce484222325ULL}, v};
+    digest_word(&vd.d, ret);
+    digest_word(&vd.d, am->halt);
+    digest_word(&vd.d, am->tstate);
+    for (u32 id = 0; id < EL2_ID_END; id++)
+        digest_word(&vd.d, am->lock[id]);
+    for (u32 vm = 0; vm < EL2_NVMS; vm++) {
+        if (view_of(v, vm))
+            continue;
+        digest_word(&vd.d, am->pgd_next[vm]);
+        digest_word(&vd.d, am->pud_next[vm]);
+        digest_word(&vd.d, am->pmd_next[vm]);
+    }
+    am_pool_foreach(0, EL2_POOL_LIMIT, digest_unviewed_word, &vd);
+    return el2_vcpu_digest(vd.d.h);
 }
 
 /* Compare the real pool words in [lo, hi) with the expected ones. */
@@ -254,12 +345,32 @@ static u64 pool_start_of(u64 vm)
     return PT_POOL_START + PT_POOL_PER_VM * vm;
 }
 
+/* The post-state of a vCPU vector: exactly the expected machine and vCPU
+ * machine; the tables of the VMs with a view related to it (unless the call
+ * halted), those of every other VM exactly. */
+static bool post_equal_vcpu(const struct vec *v)
+{
+    bool ok = machine_equal(&v->post);
+    for (u32 vm = 0; vm < EL2_NVMS; vm++) {
+        const struct vview *w = view_of(v, vm);
+        if (w && !v->post.halt)
+            ok = el2_relate_npt(vm, &w->post, "  ") && ok;
+        if (w)
+            continue;
+        ok = nexts_equal(&v->post, vm) && ok;
+        ok = pools_equal(&v->post, pool_start_of(vm), pool_start_of(vm + 1)) && ok;
+    }
+    return el2_vcpu_equal(&v->post_vcpu) && ok;
+}
+
 /* The post-state: exactly the expected machine, and the tables related to
  * the abstract view for the VM a relational primitive works on (unless the
  * call halted, where the relation leaves them free); every other VM's
  * tables unchanged. */
 static bool post_equal(const struct vec *v)
 {
+    if (v->flags & EL2_FLAG_VCPU)
+        return post_equal_vcpu(v);
     bool ok = machine_equal(&v->post);
     bool rel = v->flags & EL2_FLAG_VMID;
     for (u32 vm = 0; vm < EL2_NVMS; vm++) {
@@ -294,9 +405,11 @@ static void run_call(void *ctx)
 
 struct hw_run {
     const struct hw_config *cfg;
-    const struct vec *v;
+    u64 index;                     /* the vector */
+    u32 vmid;                      /* the VM whose tables are translated */
+    const struct el2_view *view;   /* the spec's view of them after the call */
     struct el2_summary *s;
-    u64 budget;          /* translations left for this vector */
+    u64 budget;                    /* translations left for this VM */
 };
 
 struct walk_call {
@@ -340,7 +453,7 @@ static void corrupt_one_entry(u32 vmid, u64 gfn)
 static void check_ipa(struct hw_run *h, u64 gfn, u64 offset)
 {
     const struct hw_config *cfg = h->cfg;
-    u32 vmid = (u32)h->v->vmid;
+    u32 vmid = h->vmid;
     u64 ipa = gfn * PAGE_SIZE + offset;
     u64 pfn = 0, level = 0, pte = 0;
     char b1[64], b2[64], b3[64];
@@ -351,7 +464,7 @@ static void check_ipa(struct hw_run *h, u64 gfn, u64 offset)
         return;
     }
     h->budget--;
-    bool mapped = el2_view_entry(&h->v->post_view, gfn, &pfn, &level, &pte);
+    bool mapped = el2_view_entry(h->view, gfn, &pfn, &level, &pte);
     struct hw_answer spec = hw_expect(cfg, mapped ? (int)level : 0, pte, ipa);
 #ifdef EL2_CORRUPT_ONE_ENTRY
     if (mapped && level == 3 && spec.kind == HW_OK)
@@ -382,7 +495,7 @@ static void check_ipa(struct hw_run *h, u64 gfn, u64 offset)
     if (ok)
         return;
     h->s->translation_mismatches++;
-    el2_printf("HW MISMATCH vector %lu VM %u ipa=0x%lx hardware=%s spec=%s", h->v->index, vmid,
+    el2_printf("HW MISMATCH vector %lu VM %u ipa=0x%lx hardware=%s spec=%s", h->index, vmid,
                ipa, hw_answer_str(hw, b1), hw_answer_str(spec, b2));
     el2_printf(" (pfn 0x%lx level %lu pte 0x%lx)", pfn, level, pte);
     if (walked)
@@ -396,17 +509,17 @@ static void check_ipa(struct hw_run *h, u64 gfn, u64 offset)
 static bool unmapped_probe(const struct hw_run *h, u64 gfn)
 {
     u64 pfn, level, pte;
-    return gfn < (1ULL << 36) && !el2_view_entry(&h->v->post_view, gfn, &pfn, &level, &pte);
+    return gfn < (1ULL << 36) && !el2_view_entry(h->view, gfn, &pfn, &level, &pte);
 }
 
 #define HW_BUDGET 512
 
 /* Every page the spec maps (a block: its first, middle and last page), and
  * the unmapped neighbours of each mapped range. */
-static void hw_check(const struct hw_config *cfg, const struct vec *v, struct el2_summary *s)
+static void hw_check(const struct hw_config *cfg, u64 index, u32 vmid,
+                     const struct el2_view *view, struct el2_summary *s)
 {
-    struct hw_run h = {cfg, v, s, HW_BUDGET};
-    const struct el2_view *view = &v->post_view;
+    struct hw_run h = {cfg, index, vmid, view, s, HW_BUDGET};
     hw_flush();
     for (u64 n = 0; n < view->nruns; n++) {
         const struct el2_run *r = &view->runs[n];
@@ -435,6 +548,16 @@ static void replay_one(const struct hw_config *cfg, const struct vec *v, struct 
     const char *name = el2_prims[v->prim].name;
     bool rel = v->flags & EL2_FLAG_REL;
     install(&v->pre);
+    if ((v->flags & EL2_FLAG_VCPU) && !el2_vcpu_install(&v->pre_vcpu))
+        bad_table("a vCPU machine with a context, VM or frame real memory does not hold");
+    /* A vCPU vector's tables must be lowerings of their views. */
+    for (u64 i = 0; (v->flags & EL2_FLAG_VCPU) && !v->pre.halt && i < v->nviews; i++) {
+        if (!el2_relate_npt((u32)v->views[i].vmid, &v->views[i].pre, "  pre-state ")) {
+            el2_printf("V %lu skip-pre\n", v->index);
+            s->skipped++;
+            return;
+        }
+    }
     /* A relational vector's tables must be a lowering of its view. */
     if ((v->flags & EL2_FLAG_VMID) && !v->pre.halt &&
         !el2_relate_npt((u32)v->vmid, &v->pre_view, "  pre-state ")) {
@@ -453,7 +576,8 @@ static void replay_one(const struct hw_config *cfg, const struct vec *v, struct 
     if (!ok)
         el2_printf("  %s returned 0x%lx, expected 0x%lx\n", name, c.ret, v->ret);
     ok = post_equal(v) && ok;
-    u64 d = state_digest(c.ret, rel && (v->flags & EL2_FLAG_VMID));
+    u64 d = (v->flags & EL2_FLAG_VCPU) ? vcpu_state_digest(v, c.ret)
+                                       : state_digest(c.ret, rel && (v->flags & EL2_FLAG_VMID));
     el2_printf("V %lu run ret=%lu digest=%016lx state=%s\n", v->index, c.ret, d,
                ok ? "ok" : "MISMATCH");
     if (!ok) {
@@ -462,7 +586,12 @@ static void replay_one(const struct hw_config *cfg, const struct vec *v, struct 
     }
     s->replayed++;
     if ((v->flags & EL2_FLAG_HW) && !am_state()->halt)
-        hw_check(cfg, v, s);
+        hw_check(cfg, v->index, (u32)v->vmid, &v->post_view, s);
+    /* the tables a vCPU call mapped pages in, through the hardware too */
+    for (u64 i = 0; (v->flags & EL2_FLAG_VCPU) && !am_state()->halt && i < v->nviews; i++) {
+        if (v->views[i].post.nruns)
+            hw_check(cfg, v->index, (u32)v->views[i].vmid, &v->views[i].post, s);
+    }
 }
 
 void el2_replay_all(const struct hw_config *cfg, struct el2_summary *s)

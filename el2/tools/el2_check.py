@@ -6,6 +6,9 @@ usage: el2_check.py --image IMAGE --expected el2_expected.txt [options]
 The image prints one line per vector ("V <index> ..."); el2_expected.txt
 (written by vec2c.py from the same vectors) says what each must be:
   run ret=R digest=D   ->  V i run ret=R digest=D state=ok
+  run ret=R digest=D known=N  ->  the same: the expected state already has
+                           the implementation's side of the documented
+                           divergence N (docs/spec-notes.md); counted apart
   vacuous              ->  V i vacuous
   skip <reason>        ->  V i skip
 "V i skip-pre" (the pre-state's tables are not a lowering of its abstract
@@ -13,6 +16,10 @@ view) is counted as skipped. The run passes when QEMU exits with 0 within the
 timeout, every line agrees, at least --min-vectors vectors were replayed and
 at least --min-translations hardware translations compared, with no mismatch.
 
+With --expect-vcpu-bug FIELD (the test-only image with one planted bug in a
+real-memory vCPU primitive) it passes only when the image exits with
+failure, at least one vector disagrees, and every disagreeing vector names
+FIELD as its first difference (its index, primitive and field are printed).
 With --expect-corruption (the test-only image that overwrites one stage-2
 entry) it passes only when the image reports that entry's translation as a
 mismatch (IPA, hardware answer, spec answer) and exits with failure, and every
@@ -60,7 +67,9 @@ def read_expected(path):
 
 
 def wanted(what):
-    """The line the image must print for an expectation."""
+    """The line the image must print for an expectation (a known divergence
+    of the spec, " known=<spec-notes entry>", is already in the expected state)."""
+    what = what.split(" known=", 1)[0]
     if what.startswith("run "):
         return "run " + what[4:] + " state=ok"
     if what.startswith("skip"):
@@ -68,14 +77,22 @@ def wanted(what):
     return what
 
 
-def judge_vectors(out, exp, errors):
-    """Compare every V line; the count of vectors replayed and agreed."""
-    got = {}
+def judge_vectors(out, exp, errors, wrong=None):
+    """Compare every V line; the count of vectors replayed and agreed. A
+    disagreeing vector is reported with the first difference the image
+    printed before its line (the field); wrong collects those reports."""
+    got, detail, pending = {}, {}, []
     for line in out.splitlines():
-        if line.startswith("V "):
+        if line.startswith("  "):
+            pending.append(line.strip())
+        elif line.startswith("V "):
             idx, _, rest = line[2:].partition(" ")
             got[int(idx)] = rest
+            if pending:
+                detail[int(idx)] = pending[0]
+            pending = []
     replayed = skipped_pre = 0
+    known = {}
     for idx in sorted(exp):
         where, name, what = exp[idx]
         line = got.get(idx)
@@ -86,14 +103,23 @@ def judge_vectors(out, exp, errors):
             skipped_pre += 1
             continue
         if line != wanted(what):
-            errors.append("vector %d (%s %s): printed %r, expected %r" %
-                          (idx, where, name, line, wanted(what)))
+            report = "vector %d (%s %s): printed %r, expected %r; first difference: %s" % (
+                idx, where, name, line, wanted(what), detail.get(idx, "none printed"))
+            errors.append(report)
+            if wrong is not None:
+                wrong.append((idx, name, detail.get(idx, "")))
             continue
         if what.startswith("run "):
             replayed += 1
+        if " known=" in what:
+            k = what.split(" known=", 1)[1]
+            known[k] = known.get(k, 0) + 1
     extra = set(got) - set(exp)
     if extra:
         errors.append("%d result lines for vectors the table does not have" % len(extra))
+    for k, n in sorted(known.items()):
+        print("el2-core: %d vectors replayed on the implementation's side of the known "
+              "divergence %s" % (n, k))
     return replayed, skipped_pre
 
 
@@ -129,6 +155,30 @@ def judge_stop(o):
     return 1 if errors else 0
 
 
+def judge_vcpu_bug(o, code, out, exp):
+    """The image with a planted bug: caught, at the planted field only."""
+    errors, wrong = [], []
+    judge_vectors(out, exp, errors, wrong)
+    failures = []
+    field = "field %s:" % o.expect_vcpu_bug
+    if code != 1:
+        failures.append("the image exited with %r, not 1 (failure)" % code)
+    if not wrong:
+        failures.append("no vector disagreed: the planted bug went unnoticed")
+    for idx, name, d in wrong:
+        print("caught: vector %d %s: %s" % (idx, name, d))
+        if field not in d:
+            failures.append("vector %d (%s) disagrees elsewhere than %s: %s"
+                            % (idx, name, o.expect_vcpu_bug, d or "no field printed"))
+    if len(errors) != len(wrong):
+        failures.append("%d lines missing or extra besides the disagreements"
+                        % (len(errors) - len(wrong)))
+    print("el2-core-vcpu-bug: %d vectors caught at %s" % (len(wrong), o.expect_vcpu_bug))
+    for f in failures[:50]:
+        print("FAIL: " + f)
+    return 1 if failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--qemu", default="qemu-system-aarch64")
@@ -139,6 +189,7 @@ def main():
     ap.add_argument("--min-vectors", type=int, default=1000)
     ap.add_argument("--min-translations", type=int, default=1000)
     ap.add_argument("--expect-corruption", action="store_true")
+    ap.add_argument("--expect-vcpu-bug", metavar="FIELD")
     ap.add_argument("--expect-exception", metavar="ADDR")
     ap.add_argument("--no-virtualization", action="store_true")
     ap.add_argument("--expect-wrong-el", action="store_true")
@@ -158,6 +209,8 @@ def main():
     if not m:
         errors.append("the image printed no summary line")
     exp = read_expected(o.expected)
+    if o.expect_vcpu_bug:
+        return judge_vcpu_bug(o, code, out, exp)
     replayed, skipped_pre = judge_vectors(out, exp, errors)
     for line in out.splitlines():
         if "UNEXPECTED EXCEPTION" in line or line.startswith("  ESR_EL2") or \

@@ -235,21 +235,23 @@ def read_lock_status(j, ctx, what):
     return need_int(j, what)
 
 
-def read_entry(j, ctx, what):
-    """npt_entry (pfn, level, pte), sparse against ctx."""
-    if not isinstance(j, dict):
-        raise Bad("%s: expected an npt_entry object" % what)
-    pfn, level, pte = ctx
-    for k, v in j.items():
-        if k == "pfn":
-            pfn = need_int(v, what + ".pfn")
-        elif k == "level":
-            level = need_int(v, what + ".level")
-        elif k == "pte":
-            pte = need_int(v, what + ".pte")
-        else:
-            raise Bad("%s: unknown npt_entry field %r" % (what, k))
-    return (pfn, level, pte)
+def triple_reader(record, fields):
+    """A reader of a record of three integer fields, sparse against ctx."""
+    def read(j, ctx, what):
+        if not isinstance(j, dict):
+            raise Bad("%s: expected %s %s object" % (what, "an" if record[0] in "AEIOU" else "a",
+                                                    record))
+        vals = list(ctx)
+        for k, v in j.items():
+            if k not in fields:
+                raise Bad("%s: unknown %s field %r" % (what, record, k))
+            vals[fields.index(k)] = need_int(v, "%s.%s" % (what, k))
+        return tuple(vals)
+    return read
+
+
+# npt_entry (pfn, level, pte)
+read_entry = triple_reader("npt_entry", ("pfn", "level", "pte"))
 
 
 def map_reader(inner):
@@ -771,21 +773,8 @@ def info_locks_taken(pre, post):
 FLATMEM_ID, S2PAGE_ID = 0, 2
 
 
-def read_s2page(j, ctx, what):
-    """S2Page (owner, count, gfn), sparse against ctx."""
-    if not isinstance(j, dict):
-        raise Bad("%s: expected an S2Page object" % what)
-    owner, count, gfn = ctx
-    for k, v in j.items():
-        if k == "s2_owner":
-            owner = need_int(v, what + ".s2_owner")
-        elif k == "s2_count":
-            count = need_int(v, what + ".s2_count")
-        elif k == "s2_gfn":
-            gfn = need_int(v, what + ".s2_gfn")
-        else:
-            raise Bad("%s: unknown S2Page field %r" % (what, k))
-    return (owner, count, gfn)
+# S2Page (owner, count, gfn)
+read_s2page = triple_reader("S2Page", ("s2_owner", "s2_count", "s2_gfn"))
 
 
 def read_s2pages(j, what):

@@ -124,9 +124,23 @@ static int draw_cases(const struct hs_prim_gen *g, const struct hs_prim *p, stru
 
 struct timing {
     long checks;
-    long failures;
+    long failures;  /* failing checks that are not a known divergence of the spec */
+    long known;     /* failing checks that are one (docs/spec-notes.md) */
     double seconds;
 };
+
+/* Count the verdict of case c into t: a failure or a known divergence. */
+static void count_check(const struct hs_layer_check *lc, const struct hs_prim *p,
+                        const struct hs_case *c, struct timing *t)
+{
+    struct hs_check_report rep;
+    if (hs_check_case(lc, p, c, bench_e2e, NULL, &rep) != HS_FAIL)
+        return;
+    if (hs_known_divergence_of(lc, p, c, bench_e2e, &rep))
+        t->known++;
+    else
+        t->failures++;
+}
 
 /* Check the n cases round robin for at least min_time seconds; the clock is
  * read after chunks of checks that grow while they take under a millisecond. */
@@ -139,8 +153,7 @@ static void time_checks(const struct hs_layer_check *lc, const struct hs_prim *p
     long chunk = 1;
     while (end - start < min_time) {
         for (long j = 0; j < chunk; j++) {
-            if (hs_check_case(lc, p, &cases[k], bench_e2e, NULL, NULL) == HS_FAIL)
-                t->failures++;
+            count_check(lc, p, &cases[k], t);
             t->checks++;
             k = k + 1 == n ? 0 : k + 1;
         }
@@ -153,19 +166,21 @@ static void time_checks(const struct hs_layer_check *lc, const struct hs_prim *p
 }
 
 /* Seconds per check: the best of ROUNDS rounds of min_time / ROUNDS each (the
- * least disturbed by other processes); failing checks counted once. */
+ * least disturbed by other processes); *first gets the first round's figures. */
 static double best_per_check(const struct hs_layer_check *lc, const struct hs_prim *p,
-                             const struct hs_case *cases, int n, double min_time, long *failures)
+                             const struct hs_case *cases, int n, double min_time,
+                             struct timing *first)
 {
     double best = 0;
+    memset(first, 0, sizeof *first);
     for (int r = 0; r < ROUNDS; r++) {
         struct timing t;
         time_checks(lc, p, cases, n, min_time / ROUNDS, &t);
         double per = t.seconds / (double)t.checks;
         if (r == 0 || per < best)
             best = per;
-        if (r == 0 && failures)
-            *failures = t.failures;
+        if (r == 0)
+            *first = t;
     }
     return best;
 }
@@ -438,7 +453,8 @@ struct result {
     double rate;        /* checks per second, unpadded */
     double t_small;     /* seconds per check, small padding */
     double t_big;
-    long failures;
+    long failures;      /* failing checks (first round), known divergences apart */
+    long known;         /* checks failing by a known divergence of the spec (first round) */
     long padded_failures; /* failing checks on the padded states (first round) */
     enum pad_mode mode;
     bool ratio_ok;      /* both padded measurements ran */
@@ -464,7 +480,10 @@ static void bench_prim(const struct hs_layer_check *lc, const struct hs_prim_gen
     int nt = n < NTHROUGHPUT ? n : NTHROUGHPUT;
     for (int i = 0; i < nt; i++)
         cases[i] = pool[i].c;
-    res->rate = 1.0 / best_per_check(lc, p, cases, nt, o->min_time, &res->failures);
+    struct timing first;
+    res->rate = 1.0 / best_per_check(lc, p, cases, nt, o->min_time, &first);
+    res->failures = first.failures;
+    res->known = first.known;
 
     hs_z vmid = pick_vmid(pool, n, big->pools_vmid);
     build_pads(small, o->small, vmid, pool[0].c.h);
@@ -570,6 +589,30 @@ static bool parse_opts(int argc, char **argv, struct bench_opts *o)
     return optind == argc;
 }
 
+/* The layers whose every primitive must reach THROUGHPUT_BAR checks/s (issues 2 and 5). */
+static const char *const throughput_layers[] = {"PTWalk", "CtxtSwitch"};
+
+/* The throughput bar of layer: PASS or FAIL on its slowest primitive, or
+ * "n/a" when the options left the layer out. */
+static void throughput_bar(const struct result *res, int nres, const struct bench_opts *o,
+                           const char *layer)
+{
+    const struct result *slow = NULL;
+    for (int i = 0; i < nres; i++)
+        if (strcmp(res[i].layer, layer) == 0 && (!slow || res[i].rate < slow->rate))
+            slow = &res[i];
+    if (slow) {
+        printf("%s %s throughput >= %.0f checks/s (slowest primitive: %s, %.0f)\n",
+               slow->rate >= THROUGHPUT_BAR ? "PASS" : "FAIL", layer, THROUGHPUT_BAR, slow->prim,
+               slow->rate);
+    } else if ((o->layer && strcmp(o->layer, layer) != 0) || o->prim) {
+        printf("n/a  %s throughput >= %.0f checks/s (not selected)\n", layer, THROUGHPUT_BAR);
+    } else {
+        printf("FAIL %s throughput >= %.0f checks/s (%s not measured)\n", layer, THROUGHPUT_BAR,
+               layer);
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct bench_opts o = {0.5, 100, 1000000, NULL, NULL, false};
@@ -598,7 +641,7 @@ int main(int argc, char **argv)
 
     printf("%-8s %-16s %12s %14s %14s %7s  %s\n", "layer", "primitive", "checks/s",
            "ns/check@small", "ns/check@big", "ratio", "padding");
-    const struct result *slow = NULL, *worst = NULL;
+    const struct result *worst = NULL;
     for (int i = 0; i < nres; i++) {
         const struct result *r = &res[i];
         if (r->ratio_ok)
@@ -609,23 +652,19 @@ int main(int argc, char **argv)
             printf("%-8s %-16s %12.0f %14s %14s %7s", r->layer, r->prim, r->rate, "-", "-", "-");
         if (r->failures)
             printf("  (%ld failing checks)", r->failures);
+        if (r->known)
+            printf("  (%ld known divergences of the spec)", r->known);
         if (r->padded_failures)
             printf("  (%ld failing checks on padded states)", r->padded_failures);
         putchar('\n');
-        if (strcmp(r->layer, "PTWalk") == 0 && (!slow || r->rate < slow->rate))
-            slow = r;
         if (r->ratio_ok && (!worst || r->t_big / r->t_small > worst->t_big / worst->t_small))
             worst = r;
     }
     printf("padding: small %ld, big %ld populated map entries; each figure the best of up to %d rounds\n"
            "over at least %.2f s\n",
            o.small, o.big, ROUNDS, o.min_time);
-    if (slow)
-        printf("%s ptwalk-throughput >= %.0f checks/s (slowest PTWalk primitive: %s, %.0f)\n",
-               slow->rate >= THROUGHPUT_BAR ? "PASS" : "FAIL", THROUGHPUT_BAR, slow->prim,
-               slow->rate);
-    else
-        printf("FAIL ptwalk-throughput >= %.0f checks/s (PTWalk not measured)\n", THROUGHPUT_BAR);
+    for (size_t i = 0; i < sizeof throughput_layers / sizeof throughput_layers[0]; i++)
+        throughput_bar(res, nres, &o, throughput_layers[i]);
     int unmeasured = 0;
     for (int i = 0; i < nres; i++)
         unmeasured += !res[i].ratio_ok;

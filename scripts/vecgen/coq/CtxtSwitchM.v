@@ -62,7 +62,7 @@ Definition restore_vm_spec (adt : RData) : option RData :=
   | None => None
   | Some (VZ64 vmid) =>
   assume (is_int vmid) (
-  if (HOSTVISOR <? vmid) && (vmid <? COREVISOR) then
+  if is_vm vmid then
     match get_int_run_vcpuid_spec vmid adt with
     | None => None
     | Some (adt0, VZ64 vcpuid) =>

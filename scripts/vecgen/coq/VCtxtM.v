@@ -222,19 +222,19 @@ Definition index_slot (index : Z) : slot :=
   end.
 
 (* VRM AbstractMachineSpec: get_shadow_ctxt_specx *)
-Definition get_shadow_ctxt_specx (index : Z) (cregs cstates : zmap Z) : Z :=
+Definition get_shadow_ctxt_specx (index : Z) (rs ss : zmap Z) : Z :=
   match index_slot index with
-  | InRegs f => fget f cregs
-  | InStates f => fget f cstates
+  | InRegs f => fget f rs
+  | InStates f => fget f ss
   | NoField => 0
   end.
 
 (* VRM AbstractMachineSpec: set_shadow_ctxt_specx *)
-Definition set_shadow_ctxt_specx (index val : Z) (cregs cstates : zmap Z) : zmap Z * zmap Z :=
+Definition set_shadow_ctxt_specx (index val : Z) (rs ss : zmap Z) : zmap Z * zmap Z :=
   match index_slot index with
-  | InRegs f => (fset f val cregs, cstates)
-  | InStates f => (cregs, fset f val cstates)
-  | NoField => (cregs, cstates)
+  | InRegs f => (fset f val rs, ss)
+  | InStates f => (rs, fset f val ss)
+  | NoField => (rs, ss)
   end.
 
 (* dst {f: v} for every (f, v) of l, in turn *)
@@ -314,11 +314,11 @@ Definition host_el2_restore_state_specx (regc : zmap Z) (vttbr : Z) : zmap Z :=
 
 (* ---- the primitives over RData ---- *)
 
-(* ctxtid @ (shadow_ctxts adt) *)
-Definition shadow_of (adt : RData) (ctxtid : Z) : Ctxt := zm_get ctxtid (shadow_ctxts adt).
-(* adt {shadow_ctxts: (shadow_ctxts adt) # ctxtid == c} *)
-Definition with_shadow (adt : RData) (ctxtid : Z) (c : Ctxt) : RData :=
-  set_shadow_ctxts adt (setCtxt ctxtid c (shadow_ctxts adt)).
+(* cid @ (shadow_ctxts adt) *)
+Definition shadow_of (adt : RData) (cid : Z) : Ctxt := zm_get cid (shadow_ctxts adt).
+(* adt {shadow_ctxts: (shadow_ctxts adt) # cid == c} *)
+Definition with_shadow (adt : RData) (cid : Z) (c : Ctxt) : RData :=
+  set_shadow_ctxts adt (setCtxt cid c (shadow_ctxts adt)).
 (* regc {ctxt_regs: r} and regc {trap_regs: t} *)
 Definition with_cpu_regs (c : Ctxt) (r : zmap Z) : Ctxt := mkCtxt r (trap_regs c) (ctxt_states c).
 Definition with_cpu_traps (c : Ctxt) (t : zmap Z) : Ctxt := mkCtxt (ctxt_regs c) t (ctxt_states c).
@@ -334,10 +334,10 @@ Definition cur_ctxtid (adt : RData) : Z := ctxt_id (cur_vmid adt) (cur_vcpuid ad
 (* VRM AbstractMachineSpec: save_sysregs_spec *)
 Definition save_sysregs_spec (adt : RData) : option RData :=
   if halt adt then Some adt else
-  let ctxtid := cur_ctxtid adt in
-  let ctxt := shadow_of adt ctxtid in
+  let cid := cur_ctxtid adt in
+  let ctxt := shadow_of adt cid in
   let r := save_sysregs_specx (ctxt_regs ctxt) (ctxt_regs (regs adt)) in
-  Some (with_shadow adt ctxtid (with_cpu_regs ctxt r)).
+  Some (with_shadow adt cid (with_cpu_regs ctxt r)).
 
 (* VRM AbstractMachineSpec: restore_sysregs_spec *)
 Definition restore_sysregs_spec (adt : RData) : option RData :=
@@ -350,10 +350,10 @@ Definition restore_sysregs_spec (adt : RData) : option RData :=
 (* VRM AbstractMachineSpec: fpsimd_save_state_spec *)
 Definition fpsimd_save_state_spec (adt : RData) : option RData :=
   if halt adt then Some adt else
-  let ctxtid := cur_ctxtid adt in
-  let ctxt := shadow_of adt ctxtid in
+  let cid := cur_ctxtid adt in
+  let ctxt := shadow_of adt cid in
   let r := fpsimd_save_state_specx (ctxt_regs ctxt) (ctxt_regs (regs adt)) in
-  Some (with_shadow adt ctxtid (with_cpu_regs ctxt r)).
+  Some (with_shadow adt cid (with_cpu_regs ctxt r)).
 
 (* VRM AbstractMachineSpec: fpsimd_restore_state_spec *)
 Definition fpsimd_restore_state_spec (adt : RData) : option RData :=
@@ -404,7 +404,7 @@ Definition set_per_cpu_spec (vmid vcpuid : Z) (adt : RData) : option RData :=
 
 (* VRM AbstractMachineSpec: get_shadow_ctxt_spec *)
 Definition get_shadow_ctxt_spec (vmid vcpuid index : Z) (adt : RData) : option Z64 :=
-  if halt adt then Some (VZ64 0) else
+  if halt adt then Some (VZ64 0%Z) else
   assume (is_vmid vmid) (assume (is_vcpu vcpuid) (
   let ctxt := shadow_of adt (ctxt_id vmid vcpuid) in
   Some (VZ64 (get_shadow_ctxt_specx index (ctxt_regs ctxt) (ctxt_states ctxt))))).
@@ -419,7 +419,7 @@ Definition get_cur_vcpuid_spec (adt : RData) : option Z :=
 
 (* VRM AbstractMachineSpec: get_int_run_vcpuid_spec *)
 Definition get_int_run_vcpuid_spec (vmid : Z) (adt : RData) : option (RData * Z64) :=
-  if halt adt then Some (adt, VZ64 0) else
+  if halt adt then Some (adt, VZ64 0%Z) else
   assume (is_vmid vmid) (
   let n := zm_get vmid (core_data_log adt) in
   let val := data_oracle (core_doracle adt) vmid n in

@@ -1,7 +1,7 @@
 (* The specs of the layers between NPTOps and VCPUOpsAux that the VCPU
    layers call: BootOps' image search and vCPU state changes, VMPower's
    power-off (each one step under the lock INFO_ID + vmid), and MemoryOps'
-   mapping of a faulting page with the two MemManager steps it is built on
+   mapping of a faulting pg with the two MemManager steps it is built on
    (the s2page lock, the host's NPT lock and the flatmem log, then the VM's
    NPT lock with local_mmap of NPTWalkM.v). *)
 
@@ -75,20 +75,20 @@ Definition vminfo_halt (adt : RData) (vmid : Z) (l : MultiLog) (info : VMInfo) :
 (* ---- BootOps ---- *)
 
 (* VRM BootOpsSpec: search_load_info_loop *)
-Fixpoint search_load_info_loop (n : nat) (idx addr ret : Z) (binfo : BootInfo) : option (Z * Z) :=
+Fixpoint search_load_info_loop (n : nat) (idx addr found : Z) (bi : BootInfo) : option (Z * Z) :=
   match n with
-  | O => Some (idx, ret)
+  | O => Some (idx, found)
   | S n' =>
-      match search_load_info_loop n' idx addr ret binfo with
-      | Some (idx', ret') =>
-          let base := zm_get idx' (vm_load_addr binfo) in
-          let size := zm_get idx' (vm_load_size binfo) in
-          let remap := zm_get idx' (vm_remap_addr binfo) in
+      match search_load_info_loop n' idx addr found bi with
+      | Some (idx', found') =>
+          let base := zm_get idx' (vm_load_addr bi) in
+          let size := zm_get idx' (vm_load_size bi) in
+          let remap := zm_get idx' (vm_remap_addr bi) in
           assume (is_addr base) (assume (is_addr size) (assume (is_addr remap)
             (assume (remap + size <=? KVM_ADDR_SPACE) (
           if (addr >=? base) && (addr <? base + size)
           then Some (idx' + 1, addr - base + remap)
-          else Some (idx' + 1, ret')))))
+          else Some (idx' + 1, found')))))
       | None => None
       end
   end.
@@ -100,10 +100,10 @@ Definition set_vcpu_active_spec (vmid vcpuid : Z) (adt : RData) : option RData :
   match vminfo_open adt vmid with
   | None => None
   | Some (l, info) =>
-      let vms := vm_state (VS info) in
-      let vcpus := zm_get vcpuid (vm_vcpu_state (VS info)) in
-      assume (is_int vms) (assume (is_int vcpus) (
-      if (vms =? VERIFIED) && (vcpus =? READY) then
+      let vst := vm_state (VS info) in
+      let cst := zm_get vcpuid (vm_vcpu_state (VS info)) in
+      assume (is_int vst) (assume (is_int cst) (
+      if (vst =? VERIFIED) && (cst =? READY) then
         let info' := with_vcpu_state info (setZ vcpuid ACTIVE (vm_vcpu_state (VS info))) in
         Some (vminfo_commit adt vmid l info')
       else Some (vminfo_halt adt vmid l info)))
@@ -116,9 +116,9 @@ Definition set_vcpu_inactive_spec (vmid vcpuid : Z) (adt : RData) : option RData
   match vminfo_open adt vmid with
   | None => None
   | Some (l, info) =>
-      let vcpus := zm_get vcpuid (vm_vcpu_state (VS info)) in
-      assume (is_int vcpus) (
-      if vcpus =? ACTIVE then
+      let cst := zm_get vcpuid (vm_vcpu_state (VS info)) in
+      assume (is_int cst) (
+      if cst =? ACTIVE then
         let info' := with_vcpu_state info (setZ vcpuid READY (vm_vcpu_state (VS info))) in
         Some (vminfo_commit adt vmid l info')
       else Some (vminfo_halt adt vmid l info))
@@ -150,23 +150,23 @@ Definition with_s2page (adt : RData) (s : zmap S2Page) : RData :=
   set_shared adt (set_s2page (shared adt) s).
 
 (* The host frame pfn becomes the guest frame gfn of vmid: the s2page
-   entry, the flatmem page from the DataOracle, the host's NPT. *)
+   entry, the flatmem pg from the DataOracle, the host's NPT. *)
 Definition assign_host_page (adt : RData) (vmid gfn pfn : Z) (s2p : zmap S2Page) (npt : NPT)
     (fmem : zmap Z) (spl ptl fml0 : MultiLog) : option RData :=
   let cpu := curid adt in
   let ptid := NPT_ID in
   let s2p' := setS2Page pfn (mkS2Page vmid 0 gfn) s2p in
-  let logn := zm_get vmid (data_log adt) in
-  let fmem' := setZ pfn (data_oracle (doracle adt) vmid logn) fmem in
+  let pos := zm_get vmid (data_log adt) in
+  let fmem' := setZ pfn (data_oracle (doracle adt) vmid pos) fmem in
   match host_unmap pfn npt with
   | None => None
   | Some None => None
   | Some (Some (halt', npt')) =>
-      let ptl' := TEVENT cpu (TTICKET REL_LOCK) :: TEVENT cpu (TSHARED (ONPT npt')) :: ptl in
-      let spl' := TEVENT cpu (TTICKET REL_LOCK) :: TEVENT cpu (TSHARED (OS2_PAGE s2p')) :: spl in
+      let ptl2 := TEVENT cpu (TTICKET REL_LOCK) :: TEVENT cpu (TSHARED (ONPT npt')) :: ptl in
+      let spl2 := TEVENT cpu (TTICKET REL_LOCK) :: TEVENT cpu (TSHARED (OS2_PAGE s2p')) :: spl in
       let fml' := TEVENT cpu (TSHARED (OFLATMEM fmem')) :: fml0 in
       let a1 := set_tstate (set_halt adt halt') (if halt' then 0 else 1) in
-      let a2 := if halt' then a1 else with_data_log a1 vmid (logn + 1) in
+      let a2 := if halt' then a1 else with_data_log a1 vmid (pos + 1) in
       let sh := shared a2 in
       let sh1 := set_npts sh (setNPT HOSTVISOR npt' (npts sh)) in
       let sh2 := set_s2page sh1 s2p' in
@@ -174,7 +174,7 @@ Definition assign_host_page (adt : RData) (vmid gfn pfn : Z) (s2p : zmap S2Page)
       let a3 := set_shared a2 sh3 in
       let lg := log adt in
       let lg' := if halt' then setLog ptid ptl (setLog S2PAGE_ID spl lg)
-                 else setLog FLATMEM_ID fml' (setLog ptid ptl' (setLog S2PAGE_ID spl' lg)) in
+                 else setLog FLATMEM_ID fml' (setLog ptid ptl2 (setLog S2PAGE_ID spl2 lg)) in
       let st := if halt' then LockOwn true else LockFalse in
       Some (set_lock (set_log a3 lg') (setLock ptid st (setLock S2PAGE_ID st (lock adt))))
   end.
@@ -201,20 +201,20 @@ Definition assign_pfn_to_vm_spec (vmid : Z) (gfn pfn : Z64) (adt : RData) : opti
       let spl := pulled_log adt S2PAGE_ID (spo ++ spl0) in
       let ptl := pulled_log adt ptid (pto ++ ptl0) in
       if negb (lock_free_replay (spo ++ spl0) && lock_free_replay (pto ++ ptl0)) then None else
-      let page := zm_get p s2p in
-      assume (is_int (s2_owner page)) (assume (is_int (s2_count page))
-        (assume (is_int64 (s2_gfn page)) (
+      let pg := zm_get p s2p in
+      assume (is_int (s2_owner pg)) (assume (is_int (s2_count pg))
+        (assume (is_int64 (s2_gfn pg)) (
       let halted := with_log_lock (with_s2page (set_tstate (set_halt adt true) 0) s2p)
                                   S2PAGE_ID spl (LockOwn true) in
-      if s2_owner page =? HOSTVISOR then
-        if s2_count page =? 0 then assign_host_page adt vmid g p s2p npt fmem spl ptl (fmo ++ fml0)
+      if s2_owner pg =? HOSTVISOR then
+        if s2_count pg =? 0 then assign_host_page adt vmid g p s2p npt fmem spl ptl (fmo ++ fml0)
         else Some halted
-      else if (s2_owner page =? vmid) && ((s2_gfn page =? INVALID64) || (g =? s2_gfn page)) then
-        let page' := mkS2Page (s2_owner page)
-                              (if s2_count page =? INVALID then 0 else s2_count page) g in
-        let s2p' := setS2Page p page' s2p in
-        let spl' := TEVENT cpu (TTICKET REL_LOCK) :: TEVENT cpu (TSHARED (OS2_PAGE s2p')) :: spl in
-        Some (with_log_lock (with_s2page (set_tstate adt 1) s2p') S2PAGE_ID spl' LockFalse)
+      else if (s2_owner pg =? vmid) && ((s2_gfn pg =? INVALID64) || (g =? s2_gfn pg)) then
+        let pg' := mkS2Page (s2_owner pg)
+                              (if s2_count pg =? INVALID then 0 else s2_count pg) g in
+        let s2p' := setS2Page p pg' s2p in
+        let spl2 := TEVENT cpu (TTICKET REL_LOCK) :: TEVENT cpu (TSHARED (OS2_PAGE s2p')) :: spl in
+        Some (with_log_lock (with_s2page (set_tstate adt 1) s2p') S2PAGE_ID spl2 LockFalse)
       else Some halted)))
   | _, _ => None
   end))).
@@ -242,9 +242,9 @@ Definition map_pfn_vm_spec (vmid : Z) (addr pte : Z64) (level : Z) (adt : RData)
       match local_mmap vmid a level' pte' npt with
       | None => None
       | Some (halt', npt') =>
-          let l'' := TEVENT cpu (TTICKET REL_LOCK) :: TEVENT cpu (TSHARED (ONPT npt')) :: l' in
+          let l2 := TEVENT cpu (TTICKET REL_LOCK) :: TEVENT cpu (TSHARED (ONPT npt')) :: l' in
           let a1 := set_tstate (set_halt adt halt') (if halt' then 0 else 1) in
-          Some (with_log_lock (with_npt a1 vmid npt') id (if halt' then l' else l'')
+          Some (with_log_lock (with_npt a1 vmid npt') id (if halt' then l' else l2)
                               (if halt' then LockOwn true else LockFalse))
       end
   end))).
@@ -255,12 +255,12 @@ Definition map_pfn_vm_spec (vmid : Z) (addr pte : Z64) (level : Z) (adt : RData)
 Fixpoint prot_and_map_vm_loop (n : nat) (vmid gfn pfn : Z) (adt : RData) : option (Z * Z * RData) :=
   match n with
   | O => Some (gfn, pfn, adt)
-  | S n' =>
-      match prot_and_map_vm_loop n' vmid gfn pfn adt with
-      | Some (gfn', pfn', adt') =>
-          assume (is_gfn gfn') (assume (is_pfn pfn') (
-          match assign_pfn_to_vm_spec vmid (VZ64 gfn') (VZ64 pfn') adt' with
-          | Some adt'' => Some (gfn' + 1, pfn' + 1, adt'')
+  | S m =>
+      match prot_and_map_vm_loop m vmid gfn pfn adt with
+      | Some (gfn1, pfn', adt') =>
+          assume (is_gfn gfn1) (assume (is_pfn pfn') (
+          match assign_pfn_to_vm_spec vmid (VZ64 gfn1) (VZ64 pfn') adt' with
+          | Some adt'' => Some (gfn1 + 1, pfn' + 1, adt'')
           | None => None
           end))
       | None => None
@@ -276,10 +276,10 @@ Definition prot_and_map_vm_s2pt_spec (vmid : Z) (addr pte : Z64) (level : Z) (ad
   let pfn := phys_page e / PAGE_SIZE in
   let gfn := a / PAGE_SIZE in
   if level =? 2 then
-    let gfn' := gfn / PTRS_PER_PMD * PTRS_PER_PMD in
-    match prot_and_map_vm_loop (Z.to_nat PMD_PAGE_NUM) vmid gfn' pfn adt with
-    | Some (gfn'', pfn'', adt') =>
-        assume (is_int64 gfn'') (assume (is_int64 pfn'') (
+    let gfn1 := gfn / PTRS_PER_PMD * PTRS_PER_PMD in
+    match prot_and_map_vm_loop (Z.to_nat PMD_PAGE_NUM) vmid gfn1 pfn adt with
+    | Some (gfn1', pfn'', adt') =>
+        assume (is_int64 gfn1') (assume (is_int64 pfn'') (
         map_pfn_vm_spec vmid (VZ64 a) (VZ64 e) level adt'))
     | None => None
     end

@@ -211,7 +211,7 @@ def test_generator():
     for name, seed in (("a", 5), ("b", 5), ("c", 6)):
         d = os.path.join(WORK, name)
         shutil.rmtree(d, ignore_errors=True)
-        p = subprocess.run([sys.executable, gen, "--driver", DRIVER, "--out", d, "--count", "40",
+        p = subprocess.run([sys.executable, "-B", gen, "--driver", DRIVER, "--out", d, "--count", "40",
                             "--seed", str(seed), "--layer", "PTWalk", "--quiet"],
                            capture_output=True, text=True)
         if p.returncode != 0:

@@ -76,6 +76,22 @@ const struct Shared *CalState(hs_z id, const struct hs_list *log, const struct S
 #define local_lock_bound 10
 bool H_CalLock(const struct hs_list *l);
 
+/* Whether l replays (H_CalLock) to a lock nobody holds: exactly when a
+ * WAIT_LOCK may follow it (a held or broken log refuses one). */
+bool ends_released(hs_z cpu, const struct hs_list *l);
+/* One lock id taken by this CPU in a step: the other CPUs' events the oracle
+ * adds (orac), those over the old log (orac_l0), and this CPU's WAIT_LOCK
+ * and OPULL on top (log1). */
+struct pull {
+    hs_z id;
+    const struct hs_list *orac;
+    const struct hs_list *orac_l0;
+    const struct hs_list *log1;
+};
+void pull_of(const struct RData *adt, hs_z id, struct pull *p);
+/* p->log1 with this CPU publishing obj (constructor tag) and releasing the lock on top. */
+const struct hs_list *pull_released(hs_z cpu, const struct pull *p, int tag, const void *obj);
+
 /* The page-table lock of vmid is held by this CPU (LockOwn true at NPT_ID + vmid). */
 bool holds_npt_lock(const struct RData *adt, hs_z vmid);
 /* adt {halt: true} */

@@ -8,7 +8,7 @@
 #ifndef HYPSEC_VCPU_H
 #define HYPSEC_VCPU_H
 
-#include "hypsec/rdata.h"
+#include "hypsec/commlib.h"
 
 /* ---- AbstractMachine (src/spec/AbstractMachine.c) ---- */
 
@@ -36,9 +36,9 @@ const struct CtxtRegs *reset_fp_regs_specx(const struct CtxtRegs *gp);
  * the lock must be free (LockFalse), and the oracle's events over its log
  * must replay (H_CalLock) to a lock nobody holds. */
 struct hs_vminfo_step {
-    hs_z vmid, id, cpu;
-    const struct hs_list *orac_l0;  /* the oracle's events, then the old log */
-    const struct VMInfo *info;      /* the info as the oracle's events replay it */
+    hs_z vmid;
+    struct pull lock;           /* the pull of lock INFO_ID + vmid */
+    const struct VMInfo *info;  /* the info as the oracle's events replay it */
 };
 /* false: None (lock not free, or the log does not end released). */
 bool hs_vminfo_open(const struct RData *adt, hs_z vmid, struct hs_vminfo_step *st);

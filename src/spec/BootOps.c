@@ -236,40 +236,14 @@ bool register_vcpu_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const s
     return true;
 }
 
-/* One lock's part of a step: the oracle's events, and the log after this
- * CPU's WAIT_LOCK and OPULL over the oracle's events and the old log. */
-struct lock_step {
-    hs_z id, cpu;
-    const struct hs_list *orac;
-    const struct hs_list *cl;
-};
-
 /* Take lock id: it must be free, and the oracle's events over its log must
  * replay to a lock nobody holds; false is None. */
-static bool lock_open(const struct RData *adt, hs_z id, struct lock_step *ls)
+static bool lock_open(const struct RData *adt, hs_z id, struct pull *p)
 {
     if (hs_lock_of(adt, id) != LockFalse)
         return false;
-    hs_z cpu = adt->curid;
-    const struct hs_list *l0 = hs_log_of(adt, id);
-    const struct hs_list *orac = hs_multi_oracle(zmap_get_z(adt->oracle, id), id, cpu, l0);
-    const struct hs_list *cl = hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound),
-                                           hs_list_append(orac, l0));
-    /* a lock nobody holds is one a WAIT_LOCK may follow */
-    if (!H_CalLock(cl))
-        return false;
-    ls->id = id;
-    ls->cpu = cpu;
-    ls->orac = orac;
-    ls->cl = hs_log_cons(hs_ev_pull(cpu, id), cl);
-    return true;
-}
-
-/* The lock's log after publishing snapshot (tag, obj) and releasing it. */
-static const struct hs_list *released_log(const struct lock_step *ls, int tag, const void *obj)
-{
-    const struct hs_list *l = hs_log_cons(hs_ev_shared(ls->cpu, tag, obj), ls->cl);
-    return hs_log_cons(hs_ev_ticket(ls->cpu, REL_LOCK, 0), l);
+    pull_of(adt, id, p);
+    return ends_released(adt->curid, p->orac_l0);
 }
 
 /* adt {shared: {core_data: core}} {log: # CORE_ID == l} {lock: # CORE_ID == lk} */
@@ -311,7 +285,7 @@ bool register_kvm_spec(const struct RData *adt, const struct RData **out, hs_z *
         *ret = 0;
         return true;
     }
-    struct lock_step cs;
+    struct pull cs;
     if (!lock_open(adt, CORE_ID, &cs))
         return false;
     const struct CoreData *core = CalCoreData(adt->shared->core_data, cs.orac);
@@ -320,7 +294,7 @@ bool register_kvm_spec(const struct RData *adt, const struct RData **out, hs_z *
         return false; /* rely: the next VM id is a VM id */
     if (!hs_z_ltb(vmid, COREVISOR)) {
         /* no VM id left: halt holding the core lock */
-        struct RData *a = RData_copy(with_core(adt, core, cs.cl, LockOwnTrue));
+        struct RData *a = RData_copy(with_core(adt, core, cs.log1, LockOwnTrue));
         a->halt = true;
         a->tstate = 0;
         *out = a;
@@ -328,7 +302,7 @@ bool register_kvm_spec(const struct RData *adt, const struct RData **out, hs_z *
         return true;
     }
     const struct CoreData *core2 = with_next_vmid(core, hs_z_add(vmid, 1));
-    const struct hs_list *cl2 = released_log(&cs, OCORE_DATA, core2);
+    const struct hs_list *cl2 = pull_released(adt->curid, &cs, OCORE_DATA, core2);
     struct hs_vminfo_step st;
     if (!hs_vminfo_open(adt, vmid, &st))
         return false;
@@ -396,7 +370,7 @@ bool set_boot_info_spec(hs_z vmid, hs_z load_addr, hs_z size, const struct RData
         *ret = 0;
         return true;
     }
-    struct lock_step cs;
+    struct pull cs;
     struct hs_vminfo_step st;
     if (!lock_open(adt, CORE_ID, &cs) || !hs_vminfo_open(adt, vmid, &st))
         return false;
@@ -428,14 +402,14 @@ bool set_boot_info_spec(hs_z vmid, hs_z load_addr, hs_z size, const struct RData
         /* the remap region is full: halt holding both locks, the count already bumped */
         struct hs_vminfo_step st2 = st;
         st2.info = with_next_load_info(st.info, hs_z_add(load_idx, 1));
-        *out = with_core(hs_vminfo_halt(adt, &st2), core, cs.cl, LockOwnTrue);
+        *out = with_core(hs_vminfo_halt(adt, &st2), core, cs.log1, LockOwnTrue);
         *ret = 0;
         return true;
     }
     const struct CoreData *core2 = with_next_remap_ptr(core, end);
     const struct VMInfo *info2 = with_image(st.info, load_idx, load_addr, size, remap);
     const struct RData *a = hs_vminfo_commit(adt, &st, info2);
-    *out = with_core(a, core2, released_log(&cs, OCORE_DATA, core2), LockFalse);
+    *out = with_core(a, core2, pull_released(adt->curid, &cs, OCORE_DATA, core2), LockFalse);
     *ret = load_idx;
     return true;
 }
@@ -470,7 +444,7 @@ bool remap_vm_image_spec(hs_z vmid, hs_z pfn, hs_z load_idx, const struct RData 
         return true;
     }
     hs_z ptid = hs_z_add(NPT_ID, COREVISOR);
-    struct lock_step ps;
+    struct pull ps;
     struct hs_vminfo_step st;
     if (!lock_open(adt, ptid, &ps) || !hs_vminfo_open(adt, vmid, &st))
         return false;
@@ -512,48 +486,17 @@ bool remap_vm_image_spec(hs_z vmid, hs_z pfn, hs_z load_idx, const struct RData 
         return false;
     if (halt2) {
         /* the core's table cannot take the page: halt holding both locks */
-        *out = with_npt_lock(hs_vminfo_halt(adt, &st), COREVISOR, npt2, ptid, ps.cl, LockOwnTrue);
+        *out = with_npt_lock(hs_vminfo_halt(adt, &st), COREVISOR, npt2, ptid, ps.log1, LockOwnTrue);
         return true;
     }
     const struct VMInfo *info2 = with_mapped_pages(st.info, load_idx, hs_z_add(mapped, 1));
     const struct RData *a = hs_vminfo_commit(adt, &st, info2);
-    *out = with_npt_lock(a, COREVISOR, npt2, ptid, released_log(&ps, ONPT, npt2), LockFalse);
+    const struct hs_list *pl = pull_released(adt->curid, &ps, ONPT, npt2);
+    *out = with_npt_lock(a, COREVISOR, npt2, ptid, pl, LockFalse);
     return true;
 }
 
 /* ---- map_io ---- */
-
-/* Whether l replays (H_CalLock) to a lock nobody holds: exactly when a
- * WAIT_LOCK may follow it (a held or broken log refuses one). */
-static bool bo_ends_released(hs_z cpu, const struct hs_list *l)
-{
-    return H_CalLock(hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), l));
-}
-
-/* One lock taken by this CPU in a step: the other CPUs' events the oracle
- * adds, those on top of the old log, and this CPU's WAIT_LOCK and OPULL. */
-struct bo_pull {
-    const struct hs_list *orac;
-    const struct hs_list *orac_l0;
-    const struct hs_list *log1;
-};
-
-static void bo_pull_of(const struct RData *adt, hs_z id, struct bo_pull *p)
-{
-    hs_z cpu = adt->curid;
-    const struct hs_list *l0 = hs_log_of(adt, id);
-    p->orac = hs_multi_oracle(zmap_get_z(adt->oracle, id), id, cpu, l0);
-    p->orac_l0 = hs_list_append(p->orac, l0);
-    p->log1 = hs_log_cons(hs_ev_pull(cpu, id),
-                          hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), p->orac_l0));
-}
-
-/* log1 with this CPU publishing obj (constructor tag) and releasing the lock on top. */
-static const struct hs_list *bo_released(hs_z cpu, const struct bo_pull *p, int tag, const void *obj)
-{
-    return hs_log_cons(hs_ev_ticket(cpu, REL_LOCK, 0),
-                       hs_log_cons(hs_ev_shared(cpu, tag, obj), p->log1));
-}
 
 /* adt with s2page s2p and vmid's table npt (NULL: left as it is). */
 static const struct RData *bo_with_tables(const struct RData *adt, hs_z vmid,
@@ -584,10 +527,10 @@ bool map_io_spec(hs_z vmid, hs_z gpa, hs_z pa, const struct RData *adt, const st
     struct hs_vminfo_step st;
     if (!hs_vminfo_open(adt, vmid, &st))
         return false;
-    struct bo_pull sp, pp;
-    bo_pull_of(adt, S2PAGE_ID, &sp);
-    bo_pull_of(adt, ptid, &pp);
-    if (!bo_ends_released(cpu, sp.orac_l0) || !bo_ends_released(cpu, pp.orac_l0))
+    struct pull sp, pp;
+    pull_of(adt, S2PAGE_ID, &sp);
+    pull_of(adt, ptid, &pp);
+    if (!ends_released(cpu, sp.orac_l0) || !ends_released(cpu, pp.orac_l0))
         return false;
     const struct zmap *s2p = CalS2Page(adt->shared->s2page, sp.orac);
     const struct NPT *npt = CalNPT(hs_npt_of(adt, vmid), pp.orac);
@@ -607,7 +550,7 @@ bool map_io_spec(hs_z vmid, hs_z gpa, hs_z pa, const struct RData *adt, const st
     if (!hs_z_eqb(page->s2_owner, INVALID)) {
         /* memory someone owns is not mapped as a device: only s2page published */
         const struct RData *a = bo_with_tables(adt, vmid, s2p, NULL);
-        a = hs_with_lock(hs_with_log(a, S2PAGE_ID, bo_released(cpu, &sp, OS2_PAGE, s2p)),
+        a = hs_with_lock(hs_with_log(a, S2PAGE_ID, pull_released(cpu, &sp, OS2_PAGE, s2p)),
                          S2PAGE_ID, LockFalse);
         *out = hs_vminfo_commit(a, &st, st.info);
         return true;
@@ -624,9 +567,9 @@ bool map_io_spec(hs_z vmid, hs_z gpa, hs_z pa, const struct RData *adt, const st
         *out = hs_vminfo_halt(a, &st);
         return true;
     }
-    a = hs_with_lock(hs_with_log(a, S2PAGE_ID, bo_released(cpu, &sp, OS2_PAGE, s2p)), S2PAGE_ID,
+    a = hs_with_lock(hs_with_log(a, S2PAGE_ID, pull_released(cpu, &sp, OS2_PAGE, s2p)), S2PAGE_ID,
                      LockFalse);
-    a = hs_with_lock(hs_with_log(a, ptid, bo_released(cpu, &pp, ONPT, npt2)), ptid, LockFalse);
+    a = hs_with_lock(hs_with_log(a, ptid, pull_released(cpu, &pp, ONPT, npt2)), ptid, LockFalse);
     *out = hs_vminfo_commit(a, &st, st.info);
     return true;
 }

@@ -5,43 +5,10 @@
 #include "hypsec/npt.h"
 #include "hypsec/prims.h"
 
-/* Whether l replays (H_CalLock) to a lock nobody holds: exactly when a
- * WAIT_LOCK may follow it (a held or broken log refuses one). */
-static bool ends_released(hs_z cpu, const struct hs_list *l)
-{
-    return H_CalLock(hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), l));
-}
-
-/* One lock taken by this CPU in a step: the other CPUs' events the oracle
- * adds, those on top of the old log, and this CPU's WAIT_LOCK and OPULL. */
-struct mm_pull {
-    const struct hs_list *orac;
-    const struct hs_list *orac_l0;
-    const struct hs_list *log1;
-};
-
-static void mm_pull_of(const struct RData *adt, hs_z id, struct mm_pull *p)
-{
-    hs_z cpu = adt->curid;
-    const struct hs_list *l0 = hs_log_of(adt, id);
-    p->orac = hs_multi_oracle(zmap_get_z(adt->oracle, id), id, cpu, l0);
-    p->orac_l0 = hs_list_append(p->orac, l0);
-    p->log1 = hs_log_cons(hs_ev_pull(cpu, id),
-                          hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), p->orac_l0));
-}
-
-/* log1 with this CPU publishing obj (constructor tag) and releasing the lock on top. */
-static const struct hs_list *mm_released(hs_z cpu, const struct mm_pull *p, int tag,
-                                         const void *obj)
-{
-    return hs_log_cons(hs_ev_ticket(cpu, REL_LOCK, 0),
-                       hs_log_cons(hs_ev_shared(cpu, tag, obj), p->log1));
-}
-
 /* The host's mapping of a page it may use: mapped at addr with pte by
  * local_mmap; a halt inside the mapping keeps both locks held. */
-static bool map_host_entry(const struct RData *adt, hs_z addr, hs_z pte, const struct mm_pull *sp,
-                           const struct mm_pull *pp, const struct zmap *s2p, const struct NPT *pt,
+static bool map_host_entry(const struct RData *adt, hs_z addr, hs_z pte, const struct pull *sp,
+                           const struct pull *pp, const struct zmap *s2p, const struct NPT *pt,
                            const struct RData **out)
 {
     hs_z cpu = adt->curid;
@@ -58,8 +25,8 @@ static bool map_host_entry(const struct RData *adt, hs_z addr, hs_z pte, const s
     a->tstate = h ? 0 : 1;
     const struct RData *b = a;
     /* on a halt nothing is published and both locks stay held */
-    b = hs_with_log(b, S2PAGE_ID, h ? sp->log1 : mm_released(cpu, sp, OS2_PAGE, s2p));
-    b = hs_with_log(b, NPT_ID, h ? pp->log1 : mm_released(cpu, pp, ONPT, npt2));
+    b = hs_with_log(b, S2PAGE_ID, h ? sp->log1 : pull_released(cpu, sp, OS2_PAGE, s2p));
+    b = hs_with_log(b, NPT_ID, h ? pp->log1 : pull_released(cpu, pp, ONPT, npt2));
     int lk = h ? LockOwnTrue : LockFalse;
     *out = hs_with_lock(hs_with_lock(b, S2PAGE_ID, lk), NPT_ID, lk);
     return true;
@@ -80,9 +47,9 @@ bool map_page_host_spec(hs_z addr, const struct RData *adt, const struct RData *
     /* the step takes the s2page lock and the host's table lock: both free */
     if (hs_lock_of(adt, S2PAGE_ID) != LockFalse || hs_lock_of(adt, NPT_ID) != LockFalse)
         return false;
-    struct mm_pull sp, pp;
-    mm_pull_of(adt, S2PAGE_ID, &sp);
-    mm_pull_of(adt, NPT_ID, &pp);
+    struct pull sp, pp;
+    pull_of(adt, S2PAGE_ID, &sp);
+    pull_of(adt, NPT_ID, &pp);
     const struct zmap *s2p = CalS2Page(adt->shared->s2page, sp.orac);
     const struct NPT *pt = CalNPT(hs_npt_of(adt, HOSTVISOR), pp.orac);
     if (!ends_released(cpu, sp.orac_l0) || !ends_released(cpu, pp.orac_l0))

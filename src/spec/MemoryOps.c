@@ -7,40 +7,6 @@
 #include "hypsec/npt.h"
 #include "hypsec/prims.h"
 
-/* Whether l replays (H_CalLock) to a lock nobody holds: exactly when a
- * WAIT_LOCK may follow it (a held or broken log refuses one). */
-static bool ends_released(hs_z cpu, const struct hs_list *l)
-{
-    return H_CalLock(hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), l));
-}
-
-/* One lock taken by this CPU in a step: the log with the other CPUs'
- * sessions, and the log with this CPU's WAIT_LOCK and OPULL on top. */
-struct pull {
-    hs_z id;
-    const struct hs_list *orac;     /* the other CPUs' events the oracle adds */
-    const struct hs_list *orac_l0;  /* those events, then the old log */
-    const struct hs_list *log1;     /* this CPU's WAIT_LOCK and OPULL on top */
-};
-
-static void pull_of(const struct RData *adt, hs_z id, struct pull *p)
-{
-    hs_z cpu = adt->curid;
-    const struct hs_list *l0 = hs_log_of(adt, id);
-    p->id = id;
-    p->orac = hs_multi_oracle(zmap_get_z(adt->oracle, id), id, cpu, l0);
-    p->orac_l0 = hs_list_append(p->orac, l0);
-    p->log1 = hs_log_cons(hs_ev_pull(cpu, id),
-                          hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), p->orac_l0));
-}
-
-/* log1 with this CPU publishing obj (constructor tag) and releasing the lock on top. */
-static const struct hs_list *released(hs_z cpu, const struct pull *p, int tag, const void *obj)
-{
-    return hs_log_cons(hs_ev_ticket(cpu, REL_LOCK, 0),
-                       hs_log_cons(hs_ev_shared(cpu, tag, obj), p->log1));
-}
-
 /* adt with shared s, halt h, tstate t. */
 static struct RData *with_shared(const struct RData *adt, const struct Shared *s, bool h, hs_z t)
 {
@@ -93,8 +59,8 @@ static bool assign_host_page(const struct RData *adt, hs_z vmid, hs_z gfn, hs_z 
     }
     struct RData *b = RData_copy(a);
     b->data_log = zmap_set_z(adt->data_log, vmid, hs_z_add(logn, 1));
-    a = hs_with_log(b, S2PAGE_ID, released(cpu, sp, OS2_PAGE, s2p2));
-    a = hs_with_log(a, pp->id, released(cpu, pp, ONPT, npt2));
+    a = hs_with_log(b, S2PAGE_ID, pull_released(cpu, sp, OS2_PAGE, s2p2));
+    a = hs_with_log(a, pp->id, pull_released(cpu, pp, ONPT, npt2));
     a = hs_with_log(a, FLATMEM_ID, hs_log_cons(hs_ev_shared(cpu, OFLATMEM, fmem2), fp.orac_l0));
     *out = hs_with_lock(hs_with_lock(a, S2PAGE_ID, LockFalse), pp->id, LockFalse);
     return true;
@@ -157,7 +123,7 @@ static bool assign_pfn_to_vm_spec(hs_z vmid, hs_z gfn, hs_z pfn, const struct RD
     struct Shared *s = Shared_copy(adt->shared);
     s->s2page = s2p2;
     const struct RData *a = with_shared(adt, s, adt->halt, 1);
-    a = hs_with_log(a, S2PAGE_ID, released(cpu, &sp, OS2_PAGE, s2p2));
+    a = hs_with_log(a, S2PAGE_ID, pull_released(cpu, &sp, OS2_PAGE, s2p2));
     *out = hs_with_lock(a, S2PAGE_ID, LockFalse);
     return true;
 }
@@ -197,7 +163,7 @@ static bool map_pfn_vm_spec(hs_z vmid, hs_z addr, hs_z pte, hs_z level, const st
     b->halt = h;
     b->tstate = h ? 0 : 1;
     /* on a halt the lock stays held and the table is not published */
-    a = hs_with_log(b, id, h ? p.log1 : released(cpu, &p, ONPT, npt2));
+    a = hs_with_log(b, id, h ? p.log1 : pull_released(cpu, &p, ONPT, npt2));
     *out = hs_with_lock(a, id, h ? LockOwnTrue : LockFalse);
     return true;
 }
@@ -279,7 +245,7 @@ static bool clear_vm_page_spec(hs_z vmid, hs_z pfn, const struct RData *adt,
         /* not the VM's page: the pulled s2page is published unchanged */
         s->s2page = s2p;
         const struct RData *a = with_shared(adt, s, adt->halt, 1);
-        a = hs_with_log(a, S2PAGE_ID, released(cpu, &sp, OS2_PAGE, s2p));
+        a = hs_with_log(a, S2PAGE_ID, pull_released(cpu, &sp, OS2_PAGE, s2p));
         *out = hs_with_lock(a, S2PAGE_ID, LockFalse);
         return true;
     }
@@ -293,7 +259,7 @@ static bool clear_vm_page_spec(hs_z vmid, hs_z pfn, const struct RData *adt,
     s->s2page = s2p2;
     s->flatmem = fmem2;
     const struct RData *a = with_shared(adt, s, adt->halt, 1);
-    a = hs_with_log(a, S2PAGE_ID, released(cpu, &sp, OS2_PAGE, s2p2));
+    a = hs_with_log(a, S2PAGE_ID, pull_released(cpu, &sp, OS2_PAGE, s2p2));
     a = hs_with_log(a, FLATMEM_ID, hs_log_cons(hs_ev_shared(cpu, OFLATMEM, fmem2), fp.orac_l0));
     *out = hs_with_lock(a, S2PAGE_ID, LockFalse);
     return true;
@@ -365,7 +331,7 @@ static bool grant_vm_page_spec(hs_z vmid, hs_z pfn, const struct RData *adt,
     struct Shared *s = Shared_copy(adt->shared);
     s->s2page = s2p2;
     const struct RData *a = with_shared(adt, s, adt->halt, 1);
-    a = hs_with_log(a, S2PAGE_ID, released(cpu, &sp, OS2_PAGE, s2p2));
+    a = hs_with_log(a, S2PAGE_ID, pull_released(cpu, &sp, OS2_PAGE, s2p2));
     *out = hs_with_lock(a, S2PAGE_ID, LockFalse);
     return true;
 }
@@ -406,8 +372,8 @@ static bool revoke_last_share(const struct RData *adt, hs_z vmid, hs_z pfn, cons
     }
     struct RData *b = RData_copy(a);
     b->data_log = zmap_set_z(adt->data_log, vmid, hs_z_add(logn, 1));
-    a = hs_with_log(b, S2PAGE_ID, released(cpu, sp, OS2_PAGE, s2p2));
-    a = hs_with_log(a, pp->id, released(cpu, pp, ONPT, npt2));
+    a = hs_with_log(b, S2PAGE_ID, pull_released(cpu, sp, OS2_PAGE, s2p2));
+    a = hs_with_log(a, pp->id, pull_released(cpu, pp, ONPT, npt2));
     a = hs_with_log(a, FLATMEM_ID, hs_log_cons(hs_ev_shared(cpu, OFLATMEM, fmem2), fp.orac_l0));
     *out = hs_with_lock(hs_with_lock(a, S2PAGE_ID, LockFalse), pp->id, LockFalse);
     return true;
@@ -453,7 +419,7 @@ static bool revoke_vm_page_spec(hs_z vmid, hs_z pfn, const struct RData *adt,
     struct Shared *s = Shared_copy(adt->shared);
     s->s2page = s2p2;
     const struct RData *a = with_shared(adt, s, adt->halt, 1);
-    a = hs_with_log(a, S2PAGE_ID, released(cpu, &sp, OS2_PAGE, s2p2));
+    a = hs_with_log(a, S2PAGE_ID, pull_released(cpu, &sp, OS2_PAGE, s2p2));
     *out = hs_with_lock(a, S2PAGE_ID, LockFalse);
     return true;
 }

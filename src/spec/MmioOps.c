@@ -15,13 +15,6 @@
 #define ARM_SMMU_PGSHIFT 12ULL
 #endif
 
-/* Whether l replays (H_CalLock) to a lock nobody holds: exactly when a
- * WAIT_LOCK may follow it (a held or broken log refuses one). */
-static bool mo_ends_released(hs_z cpu, const struct hs_list *l)
-{
-    return H_CalLock(hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), l));
-}
-
 /* VRM MmioOpsAuxSpec: is_smmu_range_loop */
 static bool is_smmu_range_loop(hs_z n, hs_z addr, hs_z i, hs_z res, const struct SMMUConf *conf,
                                hs_z *i_out, hs_z *res_out)
@@ -192,6 +185,31 @@ static struct RData *with_smmu_step(const struct RData *adt, const struct zmap *
     return a;
 }
 
+/* The SMMU lock taken by this CPU in a step, and the smmu_vmid it pulls. */
+struct smmu_pull {
+    struct pull lock;
+    const struct zmap *smmu;
+};
+
+/* false: None (the lock is not free, or the log does not end released). */
+static bool smmu_open(const struct RData *adt, struct smmu_pull *p)
+{
+    if (hs_lock_of(adt, SMMU_ID) != LockFalse)
+        return false;
+    pull_of(adt, SMMU_ID, &p->lock);
+    if (!ends_released(adt->curid, p->lock.orac_l0))
+        return false;
+    p->smmu = CalSMMU(adt->shared->smmu_vmid, p->lock.orac);
+    return true;
+}
+
+/* The SMMU log after this CPU published smmu and released the lock. */
+static const struct hs_list *smmu_released(const struct RData *adt, const struct smmu_pull *p,
+                                           const struct zmap *smmu)
+{
+    return pull_released(adt->curid, &p->lock, OSMMU, smmu);
+}
+
 /* VRM MmioOpsSpec: emulate_mmio_spec */
 bool emulate_mmio_spec(hs_z addr, hs_z hsr, const struct RData *adt, const struct RData **out,
                        hs_z *ret)
@@ -211,20 +229,13 @@ bool emulate_mmio_spec(hs_z addr, hs_z hsr, const struct RData *adt, const struc
         *ret = 0;
         return true;
     }
-    hs_z cpu = adt->curid;
     /* the step takes the SMMU lock: it must be free */
-    if (hs_lock_of(adt, SMMU_ID) != LockFalse)
+    struct smmu_pull sp;
+    if (!smmu_open(adt, &sp))
         return false;
-    const struct hs_list *l0 = hs_log_of(adt, SMMU_ID);
-    const struct hs_list *orac = hs_multi_oracle(zmap_get_z(adt->oracle, SMMU_ID), SMMU_ID, cpu, l0);
-    const struct hs_list *orac_l0 = hs_list_append(orac, l0);
-    if (!mo_ends_released(cpu, orac_l0))
-        return false;
-    const struct zmap *smmu = CalSMMU(adt->shared->smmu_vmid, orac);
-    const struct hs_list *sl = hs_log_cons(hs_ev_pull(cpu, SMMU_ID),
-                                           hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), orac_l0));
-    const struct hs_list *sl2 = hs_log_cons(hs_ev_ticket(cpu, REL_LOCK, 0),
-                                            hs_log_cons(hs_ev_shared(cpu, OSMMU, smmu), sl));
+    const struct zmap *smmu = sp.smmu;
+    const struct hs_list *sl = sp.lock.log1;
+    const struct hs_list *sl2 = smmu_released(adt, &sp, smmu);
     const struct SMMUConf *conf = adt->smmu_conf;
     if (!is_smmu(conf->smmu_num))
         return false; /* rely: fewer SMMUs than SMMU_NUM */
@@ -275,39 +286,6 @@ bool emulate_mmio_spec(hs_z addr, hs_z hsr, const struct RData *adt, const struc
     return true;
 }
 
-/* The SMMU lock taken by this CPU in a step: the other CPUs' events over
- * the old log, the pulled smmu_vmid, and this CPU's WAIT_LOCK and OPULL. */
-struct smmu_pull {
-    hs_z cpu;
-    const struct zmap *smmu;
-    const struct hs_list *sl;
-};
-
-/* false: None (the lock is not free, or the log does not end released). */
-static bool smmu_open(const struct RData *adt, struct smmu_pull *p)
-{
-    hs_z cpu = adt->curid;
-    if (hs_lock_of(adt, SMMU_ID) != LockFalse)
-        return false;
-    const struct hs_list *l0 = hs_log_of(adt, SMMU_ID);
-    const struct hs_list *orac = hs_multi_oracle(zmap_get_z(adt->oracle, SMMU_ID), SMMU_ID, cpu, l0);
-    const struct hs_list *orac_l0 = hs_list_append(orac, l0);
-    if (!mo_ends_released(cpu, orac_l0))
-        return false;
-    p->cpu = cpu;
-    p->smmu = CalSMMU(adt->shared->smmu_vmid, orac);
-    p->sl = hs_log_cons(hs_ev_pull(cpu, SMMU_ID),
-                        hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), orac_l0));
-    return true;
-}
-
-/* The SMMU log after publishing smmu and releasing the lock. */
-static const struct hs_list *smmu_released(const struct smmu_pull *p, const struct zmap *smmu)
-{
-    return hs_log_cons(hs_ev_ticket(p->cpu, REL_LOCK, 0),
-                       hs_log_cons(hs_ev_shared(p->cpu, OSMMU, smmu), p->sl));
-}
-
 /* VRM MmioOpsSpec: el2_free_smmu_pgd_spec */
 bool el2_free_smmu_pgd_spec(hs_z cbndx, hs_z index, const struct RData *adt,
                             const struct RData **out)
@@ -326,7 +304,7 @@ bool el2_free_smmu_pgd_spec(hs_z cbndx, hs_z index, const struct RData *adt,
     hs_z vmid = zmap_get_z(sp.smmu, sid);
     /* a bank nobody owns: nothing to free */
     if (hs_z_eqb(vmid, INVALID)) {
-        *out = with_smmu_step(adt, sp.smmu, 1, smmu_released(&sp, sp.smmu), LockFalse);
+        *out = with_smmu_step(adt, sp.smmu, 1, smmu_released(adt, &sp, sp.smmu), LockFalse);
         return true;
     }
     if (!is_vmid(vmid))
@@ -339,13 +317,14 @@ bool el2_free_smmu_pgd_spec(hs_z cbndx, hs_z index, const struct RData *adt,
     if (hs_z_eqb(st.info->VS->vm_state, POWEROFF)) {
         /* a powered-off VM's bank becomes free */
         const struct zmap *smmu2 = zmap_set_z(sp.smmu, sid, INVALID);
-        const struct RData *a = with_smmu_step(adt, smmu2, 1, smmu_released(&sp, smmu2), LockFalse);
+        const struct hs_list *sl2 = smmu_released(adt, &sp, smmu2);
+        const struct RData *a = with_smmu_step(adt, smmu2, 1, sl2, LockFalse);
         *out = hs_vminfo_commit(a, &st, st.info);
         return true;
     }
     /* a running VM's bank may not be freed: halt with the SMMU lock held
      * (the spec leaves tstate 1 and releases the info lock) */
-    const struct RData *a = with_smmu_step(adt, sp.smmu, 1, sp.sl, LockOwnTrue);
+    const struct RData *a = with_smmu_step(adt, sp.smmu, 1, sp.lock.log1, LockOwnTrue);
     struct RData *b = RData_copy(hs_vminfo_commit(a, &st, st.info));
     b->halt = true;
     *out = b;
@@ -368,20 +347,17 @@ static bool alloc_free_bank(const struct RData *adt, const struct smmu_pull *sp,
                             const struct zmap *smmu2, hs_z index, hs_z cbndx,
                             const struct RData **out)
 {
-    hs_z cpu = sp->cpu;
     /* the step takes the SPT lock too: it must be free */
     if (hs_lock_of(adt, SPT_ID) != LockFalse)
         return false;
-    const struct hs_list *l0 = hs_log_of(adt, SPT_ID);
-    const struct hs_list *orac = hs_multi_oracle(zmap_get_z(adt->oracle, SPT_ID), SPT_ID, cpu, l0);
-    const struct hs_list *orac_l0 = hs_list_append(orac, l0);
-    if (!mo_ends_released(cpu, orac_l0))
+    struct pull tp;
+    pull_of(adt, SPT_ID, &tp);
+    if (!ends_released(adt->curid, tp.orac_l0))
         return false;
-    const struct SPT *spt2 = spt_cleared(CalSPT(adt->shared->spts, orac), SMMU_TTBR(index, cbndx));
-    const struct hs_list *ptl = hs_log_cons(hs_ev_pull(cpu, SPT_ID),
-                                            hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), orac_l0));
-    ptl = hs_log_cons(hs_ev_ticket(cpu, REL_LOCK, 0), hs_log_cons(hs_ev_shared(cpu, OSPT, spt2), ptl));
-    struct RData *a = with_smmu_step(adt, smmu2, 1, smmu_released(sp, smmu2), LockFalse);
+    const struct SPT *spt = CalSPT(adt->shared->spts, tp.orac);
+    const struct SPT *spt2 = spt_cleared(spt, SMMU_TTBR(index, cbndx));
+    const struct hs_list *ptl = pull_released(adt->curid, &tp, OSPT, spt2);
+    struct RData *a = with_smmu_step(adt, smmu2, 1, smmu_released(adt, sp, smmu2), LockFalse);
     struct Shared *s = Shared_copy(a->shared);
     s->spts = spt2;
     a->shared = s;
@@ -408,7 +384,7 @@ bool el2_alloc_smmu_pgd_spec(hs_z cbndx, hs_z vmid, hs_z index, const struct RDa
         return false;
     /* a bank the SMMU does not have: halt with the SMMU lock held */
     if (!hs_z_ltb(cbndx, num)) {
-        struct RData *a = with_smmu_step(adt, sp.smmu, 0, sp.sl, LockOwnTrue);
+        struct RData *a = with_smmu_step(adt, sp.smmu, 0, sp.lock.log1, LockOwnTrue);
         a->halt = true;
         *out = a;
         return true;
@@ -420,49 +396,21 @@ bool el2_alloc_smmu_pgd_spec(hs_z cbndx, hs_z vmid, hs_z index, const struct RDa
     if (hs_z_eqb(target, INVALID))
         return alloc_free_bank(adt, &sp, zmap_set_z(sp.smmu, sid, vmid), index, cbndx, out);
     /* a bank already owned is left as it is */
-    *out = with_smmu_step(adt, sp.smmu, 1, smmu_released(&sp, sp.smmu), LockFalse);
+    *out = with_smmu_step(adt, sp.smmu, 1, smmu_released(adt, &sp, sp.smmu), LockFalse);
     return true;
 }
 
-/* One lock (other than SMMU and VM info) taken by this CPU in a step: the
- * other CPUs' events, those over the old log, and this CPU's WAIT_LOCK and
- * OPULL on top. */
-struct mo_pull {
-    hs_z id;
-    const struct hs_list *orac;
-    const struct hs_list *orac_l0;
-    const struct hs_list *log1;
-};
-
-static void mo_pull_of(const struct RData *adt, hs_z id, struct mo_pull *p)
-{
-    hs_z cpu = adt->curid;
-    const struct hs_list *l0 = hs_log_of(adt, id);
-    p->id = id;
-    p->orac = hs_multi_oracle(zmap_get_z(adt->oracle, id), id, cpu, l0);
-    p->orac_l0 = hs_list_append(p->orac, l0);
-    p->log1 = hs_log_cons(hs_ev_pull(cpu, id),
-                          hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), p->orac_l0));
-}
-
-/* log1 with this CPU publishing obj (constructor tag) and releasing the lock on top. */
-static const struct hs_list *mo_released(hs_z cpu, const struct mo_pull *p, int tag, const void *obj)
-{
-    return hs_log_cons(hs_ev_ticket(cpu, REL_LOCK, 0),
-                       hs_log_cons(hs_ev_shared(cpu, tag, obj), p->log1));
-}
-
 /* adt with lock p->id held by this CPU after its pull (log1). */
-static const struct RData *mo_held(const struct RData *adt, const struct mo_pull *p)
+static const struct RData *mo_held(const struct RData *adt, const struct pull *p)
 {
     return hs_with_lock(hs_with_log(adt, p->id, p->log1), p->id, LockOwnTrue);
 }
 
 /* adt with lock p->id released after this CPU published obj (constructor tag). */
-static const struct RData *mo_done(const struct RData *adt, const struct mo_pull *p, int tag,
+static const struct RData *mo_done(const struct RData *adt, const struct pull *p, int tag,
                                    const void *obj)
 {
-    return hs_with_lock(hs_with_log(adt, p->id, mo_released(adt->curid, p, tag, obj)), p->id,
+    return hs_with_lock(hs_with_log(adt, p->id, pull_released(adt->curid, p, tag, obj)), p->id,
                         LockFalse);
 }
 
@@ -481,9 +429,9 @@ bool el2_arm_lpae_iova_to_phys_spec(hs_z iova, hs_z cbndx, hs_z index, const str
     /* the step takes the SPT lock: it must be free */
     if (hs_lock_of(adt, SPT_ID) != LockFalse)
         return false;
-    struct mo_pull tp;
-    mo_pull_of(adt, SPT_ID, &tp);
-    if (!mo_ends_released(adt->curid, tp.orac_l0))
+    struct pull tp;
+    pull_of(adt, SPT_ID, &tp);
+    if (!ends_released(adt->curid, tp.orac_l0))
         return false;
     const struct SPT *spt = CalSPT(adt->shared->spts, tp.orac);
     const struct zmap *pt = zmap_get_p(spt->spt_pt, SMMU_TTBR(index, cbndx));
@@ -543,7 +491,7 @@ static void local_spt_map(hs_z cbndx, hs_z index, hs_z addr, hs_z pte, const str
 struct bank_step {
     struct smmu_pull sp;
     struct hs_vminfo_step st;
-    struct mo_pull s2, pt;
+    struct pull s2, pt;
     const struct zmap *s2p;
 };
 
@@ -554,9 +502,9 @@ static bool bank_open(const struct RData *adt, hs_z vmid, hs_z pt_id, struct ban
         return false;
     if (!hs_vminfo_open(adt, vmid, &b->st))
         return false;
-    mo_pull_of(adt, S2PAGE_ID, &b->s2);
-    mo_pull_of(adt, pt_id, &b->pt);
-    if (!mo_ends_released(adt->curid, b->s2.orac_l0) || !mo_ends_released(adt->curid, b->pt.orac_l0))
+    pull_of(adt, S2PAGE_ID, &b->s2);
+    pull_of(adt, pt_id, &b->pt);
+    if (!ends_released(adt->curid, b->s2.orac_l0) || !ends_released(adt->curid, b->pt.orac_l0))
         return false;
     b->s2p = CalS2Page(adt->shared->s2page, b->s2.orac);
     return true;
@@ -567,8 +515,8 @@ static bool bank_open(const struct RData *adt, hs_z vmid, hs_z pt_id, struct ban
 static struct RData *bank_smmu(const struct RData *adt, const struct bank_step *b, bool halt)
 {
     if (halt)
-        return with_smmu_step(adt, b->sp.smmu, 0, b->sp.sl, LockOwnTrue);
-    return with_smmu_step(adt, b->sp.smmu, 1, smmu_released(&b->sp, b->sp.smmu), LockFalse);
+        return with_smmu_step(adt, b->sp.smmu, 0, b->sp.lock.log1, LockOwnTrue);
+    return with_smmu_step(adt, b->sp.smmu, 1, smmu_released(adt, &b->sp, b->sp.smmu), LockFalse);
 }
 
 /* adt with s2page s2p. */
@@ -596,8 +544,8 @@ static bool assign_host_to_smmu(const struct RData *adt, const struct bank_step 
                                 const struct RData **out)
 {
     const struct NPT *npt = CalNPT(hs_npt_of(adt, HOSTVISOR), b->pt.orac);
-    struct mo_pull fp;
-    mo_pull_of(adt, FLATMEM_ID, &fp);
+    struct pull fp;
+    pull_of(adt, FLATMEM_ID, &fp);
     const struct zmap *fmem = CalFlatmem(adt->shared->flatmem, fp.orac);
     struct S2Page *pg = S2Page_copy(page);
     pg->s2_owner = vmid;

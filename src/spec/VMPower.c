@@ -6,40 +6,19 @@
 #include "hypsec/prims.h"
 #include "hypsec/vcpu.h"
 
-/* Whether l replays (H_CalLock) to a lock nobody holds: exactly when a
- * WAIT_LOCK may follow it (a held or broken log refuses one). */
-static bool ends_released(hs_z cpu, const struct hs_list *l)
-{
-    return H_CalLock(hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), l));
-}
-
 bool hs_vminfo_open(const struct RData *adt, hs_z vmid, struct hs_vminfo_step *st)
 {
     hs_z id = hs_z_add(INFO_ID, vmid);
     /* the step takes the lock: it must be free */
     if (hs_lock_of(adt, id) != LockFalse)
         return false;
-    hs_z cpu = adt->curid;
-    const struct hs_list *l0 = hs_log_of(adt, id);
-    const struct hs_list *orac = hs_multi_oracle(zmap_get_z(adt->oracle, id), id, cpu, l0);
-    const struct hs_list *ol = hs_list_append(orac, l0);
+    pull_of(adt, id, &st->lock);
     /* the other CPUs' sessions must leave the lock released */
-    if (!ends_released(cpu, ol))
+    if (!ends_released(adt->curid, st->lock.orac_l0))
         return false;
     st->vmid = vmid;
-    st->id = id;
-    st->cpu = cpu;
-    st->orac_l0 = ol;
-    st->info = CalVMInfo(zmap_get_p(adt->shared->vminfos, vmid), orac);
+    st->info = CalVMInfo(zmap_get_p(adt->shared->vminfos, vmid), st->lock.orac);
     return true;
-}
-
-/* This CPU's WAIT_LOCK and then its OPULL on top of the oracle's events and the log. */
-static const struct hs_list *pulled_log(const struct hs_vminfo_step *st)
-{
-    const struct hs_list *l = hs_log_cons(hs_ev_ticket(st->cpu, WAIT_LOCK, local_lock_bound),
-                                          st->orac_l0);
-    return hs_log_cons(hs_ev_pull(st->cpu, st->id), l);
 }
 
 /* adt with vminfos # vmid == info, log # id == l, lock # id == lk and tstate t. */
@@ -48,7 +27,8 @@ static struct RData *with_step(const struct RData *adt, const struct hs_vminfo_s
 {
     struct Shared *s = Shared_copy(adt->shared);
     s->vminfos = zmap_set_p(adt->shared->vminfos, st->vmid, info);
-    struct RData *a = RData_copy(hs_with_lock(hs_with_log(adt, st->id, l), st->id, lk));
+    hs_z id = st->lock.id;
+    struct RData *a = RData_copy(hs_with_lock(hs_with_log(adt, id, l), id, lk));
     a->shared = s;
     a->tstate = t;
     return a;
@@ -57,15 +37,14 @@ static struct RData *with_step(const struct RData *adt, const struct hs_vminfo_s
 const struct RData *hs_vminfo_commit(const struct RData *adt, const struct hs_vminfo_step *st,
                                      const struct VMInfo *info2)
 {
-    const struct hs_list *l = hs_log_cons(hs_ev_shared(st->cpu, OVMINFO, info2), pulled_log(st));
-    l = hs_log_cons(hs_ev_ticket(st->cpu, REL_LOCK, 0), l);
+    const struct hs_list *l = pull_released(adt->curid, &st->lock, OVMINFO, info2);
     return with_step(adt, st, info2, l, LockFalse, 1);
 }
 
 const struct RData *hs_vminfo_halt(const struct RData *adt, const struct hs_vminfo_step *st)
 {
     /* the lock stays held and nothing is published */
-    struct RData *a = with_step(adt, st, st->info, pulled_log(st), LockOwnTrue, 0);
+    struct RData *a = with_step(adt, st, st->info, st->lock.log1, LockOwnTrue, 0);
     a->halt = true;
     return a;
 }

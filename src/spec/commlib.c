@@ -783,6 +783,28 @@ void decrypt_sys_regs_specx(const struct CtxtRegs *cregs, const struct CtxtState
 
 /* ---- the table-page pools of a VM ---- */
 
+bool ends_released(hs_z cpu, const struct hs_list *l)
+{
+    return H_CalLock(hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), l));
+}
+
+void pull_of(const struct RData *adt, hs_z id, struct pull *p)
+{
+    hs_z cpu = adt->curid;
+    const struct hs_list *l0 = hs_log_of(adt, id);
+    p->id = id;
+    p->orac = hs_multi_oracle(zmap_get_z(adt->oracle, id), id, cpu, l0);
+    p->orac_l0 = hs_list_append(p->orac, l0);
+    p->log1 = hs_log_cons(hs_ev_pull(cpu, id),
+                          hs_log_cons(hs_ev_ticket(cpu, WAIT_LOCK, local_lock_bound), p->orac_l0));
+}
+
+const struct hs_list *pull_released(hs_z cpu, const struct pull *p, int tag, const void *obj)
+{
+    return hs_log_cons(hs_ev_ticket(cpu, REL_LOCK, 0),
+                       hs_log_cons(hs_ev_shared(cpu, tag, obj), p->log1));
+}
+
 bool holds_npt_lock(const struct RData *adt, hs_z vmid)
 {
     return hs_lock_of(adt, hs_z_add(NPT_ID, vmid)) == LockOwnTrue;

@@ -58,6 +58,11 @@ const struct RData *hs_vminfo_halt(const struct RData *adt, const struct hs_vmin
  * the images and the address found (ret where none holds addr). */
 bool search_load_info_loop(hs_z n, hs_z idx, hs_z addr, hs_z ret, const struct BootInfo *binfo,
                            hs_z *idx_out, hs_z *ret_out);
+/* The body of search_load_info_spec after its relies and the halt test: in
+ * one step under lock INFO_ID + vmid, what addr maps to in vmid's loaded
+ * images (*found; 0 when none). false: None. */
+bool hs_search_load_info_step(hs_z vmid, hs_z addr, const struct RData *adt,
+                              const struct RData **out, hs_z *found);
 
 /* ---- VCPUOpsAux (src/spec/VCPUOpsAux.c) ----
  * The DataOracle dorc of the Coq, (doracle adt) vmid, is passed as its seed

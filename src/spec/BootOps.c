@@ -29,6 +29,22 @@ bool search_load_info_loop(hs_z n, hs_z idx, hs_z addr, hs_z ret, const struct B
     return true;
 }
 
+bool hs_search_load_info_step(hs_z vmid, hs_z addr, const struct RData *adt,
+                              const struct RData **out, hs_z *found)
+{
+    struct hs_vminfo_step st;
+    if (!hs_vminfo_open(adt, vmid, &st))
+        return false;
+    hs_z num = st.info->VB->vm_next_load_info;
+    if (!(hs_z_leb(0, num) && hs_z_leb(num, MAX_LOAD_INFO_NUM)))
+        return false; /* rely: at most MAX_LOAD_INFO_NUM images */
+    hs_z idx;
+    if (!search_load_info_loop(num, 0, addr, 0, st.info->VB, &idx, found))
+        return false;
+    *out = hs_vminfo_commit(adt, &st, st.info);
+    return true;
+}
+
 /* VRM BootOpsSpec: search_load_info_spec */
 bool search_load_info_spec(hs_z vmid, hs_z addr, const struct RData *adt, const struct RData **out,
                            hs_z *ret)
@@ -41,18 +57,7 @@ bool search_load_info_spec(hs_z vmid, hs_z addr, const struct RData *adt, const 
         *ret = 0;
         return true;
     }
-    struct hs_vminfo_step st;
-    if (!hs_vminfo_open(adt, vmid, &st))
-        return false;
-    hs_z num = st.info->VB->vm_next_load_info;
-    if (!(hs_z_leb(0, num) && hs_z_leb(num, MAX_LOAD_INFO_NUM)))
-        return false; /* rely: at most MAX_LOAD_INFO_NUM images */
-    hs_z idx, found;
-    if (!search_load_info_loop(num, 0, addr, 0, st.info->VB, &idx, &found))
-        return false;
-    *out = hs_vminfo_commit(adt, &st, st.info);
-    *ret = found;
-    return true;
+    return hs_search_load_info_step(vmid, addr, adt, out, ret);
 }
 
 /* info with vcpuid's run state set to state. */

@@ -56,18 +56,12 @@ bool reset_gp_regs_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const s
     hs_z pc0 = hs_data_oracle(adt->doracle, vmid, logn);
     hs_z ctxtid = ctxt_id(vmid, vcpuid);
     const struct Ctxt *ctxt = shadow_of(adt, ctxtid);
-    struct hs_vminfo_step st;
-    if (!hs_vminfo_open(adt, vmid, &st))
-        return false;
-    hs_z num = st.info->VB->vm_next_load_info;
-    if (!(hs_z_leb(0, num) && hs_z_leb(num, MAX_LOAD_INFO_NUM)))
-        return false; /* rely: at most MAX_LOAD_INFO_NUM images */
-    hs_z idx, load_info;
-    if (!search_load_info_loop(num, 0, pc0, 0, st.info->VB, &idx, &load_info))
+    const struct RData *a;
+    hs_z load_info;
+    if (!hs_search_load_info_step(vmid, pc0, adt, &a, &load_info))
         return false;
     if (!is_addr(load_info))
         return false; /* rely: the pc's image address is an address */
-    const struct RData *a = hs_vminfo_commit(adt, &st, st.info);
     if (hs_z_eqb(load_info, 0)) {
         /* the pc lies in no loaded image: halt */
         struct RData *h = with_data_log(a, vmid, hs_z_add(logn, 1));

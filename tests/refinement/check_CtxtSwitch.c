@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hypsec/sekvm.h"
+#include "suite.h"
 #include "vcpu_cases.h"
 
 extern const struct hs_layer_check hs_check_CtxtSwitch;
@@ -261,20 +262,13 @@ END_TEST
 static Suite *ctxtswitch_suite(void)
 {
     Suite *s = suite_create("CtxtSwitch");
-    struct {
-        const char *name;
-        const TTest *test;
-    } steps[] = {
+    const struct hs_suite_step steps[] = {
         {"save_host", test_save_host},
         {"restore_host", test_restore_host},
         {"save_vm", test_save_vm},
         {"restore_vm", test_restore_vm},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        TCase *tc = tcase_create(steps[i].name);
-        tcase_add_test(tc, steps[i].test);
-        suite_add_tcase(s, tc);
-    }
+    hs_suite_add_steps(s, steps, sizeof steps / sizeof steps[0]);
     TCase *tc = tcase_create("end_to_end");
     tcase_add_loop_test(tc, test_host_e2e, 0, (int)(sizeof prims / sizeof prims[0]));
     tcase_add_test(tc, test_save_vm_e2e);
@@ -294,9 +288,5 @@ static Suite *ctxtswitch_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ctxtswitch_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return hs_suite_main(ctxtswitch_suite());
 }

@@ -279,20 +279,13 @@ static Suite *nptops_suite(void)
 {
     Suite *s = suite_create("NPTOps");
     TCase *tc;
-    struct {
-        const char *name;
-        const TTest *test;
-    } steps[] = {
+    const struct hs_suite_step steps[] = {
         {"walk_s2pt", test_walk_s2pt},
         {"get_level_s2pt", test_get_level_s2pt},
         {"map_s2pt", test_map_s2pt},
         {"clear_pfn_host", test_clear_pfn_host},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        tc = tcase_create(steps[i].name);
-        tcase_add_test(tc, steps[i].test);
-        suite_add_tcase(s, tc);
-    }
+    hs_suite_add_steps(s, steps, sizeof steps / sizeof steps[0]);
 
     tc = tcase_create("end_to_end");
     tcase_add_loop_test(tc, test_e2e, 0, (int)(sizeof prims / sizeof prims[0]));
@@ -316,9 +309,5 @@ static Suite *nptops_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(nptops_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return hs_suite_main(nptops_suite());
 }

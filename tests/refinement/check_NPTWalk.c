@@ -392,19 +392,12 @@ static Suite *nptwalk_suite(void)
 {
     Suite *s = suite_create("NPTWalk");
     TCase *tc;
-    struct {
-        const char *name;
-        const TTest *test;
-    } steps[] = {
+    const struct hs_suite_step steps[] = {
         {"get_npt_level", test_get_npt_level}, {"walk_npt", test_walk_npt},
         {"set_npt", test_set_npt},             {"mem_load_ref", test_mem_load_ref},
         {"mem_store_ref", test_mem_store_ref},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        tc = tcase_create(steps[i].name);
-        tcase_add_test(tc, steps[i].test);
-        suite_add_tcase(s, tc);
-    }
+    hs_suite_add_steps(s, steps, sizeof steps / sizeof steps[0]);
 
     tc = tcase_create("end_to_end");
     tcase_add_loop_test(tc, test_e2e, 0, (int)(sizeof prims / sizeof prims[0]));
@@ -433,9 +426,5 @@ static Suite *nptwalk_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(nptwalk_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return hs_suite_main(nptwalk_suite());
 }

@@ -166,9 +166,5 @@ static Suite *ptalloc_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ptalloc_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return hs_suite_main(ptalloc_suite());
 }

@@ -260,18 +260,11 @@ static Suite *ptwalk_suite(void)
 {
     Suite *s = suite_create("PTWalk");
     TCase *tc;
-    struct {
-        const char *name;
-        const TTest *test;
-    } steps[] = {
+    const struct hs_suite_step steps[] = {
         {"walk_pgd", test_walk_pgd}, {"walk_pud", test_walk_pud}, {"walk_pmd", test_walk_pmd},
         {"walk_pte", test_walk_pte}, {"set_pmd", test_set_pmd},   {"set_pte", test_set_pte},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        tc = tcase_create(steps[i].name);
-        tcase_add_test(tc, steps[i].test);
-        suite_add_tcase(s, tc);
-    }
+    hs_suite_add_steps(s, steps, sizeof steps / sizeof steps[0]);
 
     tc = tcase_create("end_to_end");
     tcase_add_loop_test(tc, test_e2e, 0, (int)(sizeof prims / sizeof prims[0]));
@@ -296,9 +289,5 @@ static Suite *ptwalk_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ptwalk_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return hs_suite_main(ptwalk_suite());
 }

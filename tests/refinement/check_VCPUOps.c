@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hypsec/sekvm.h"
+#include "suite.h"
 #include "vcpu_cases.h"
 
 extern const struct hs_layer_check hs_check_VCPUOps;
@@ -224,9 +225,5 @@ static Suite *vcpuops_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(vcpuops_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return hs_suite_main(vcpuops_suite());
 }

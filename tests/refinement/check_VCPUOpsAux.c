@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hypsec/sekvm.h"
+#include "suite.h"
 #include "vcpu_cases.h"
 
 extern const struct hs_layer_check hs_check_VCPUOpsAux;
@@ -492,10 +493,7 @@ END_TEST
 static Suite *vcpuopsaux_suite(void)
 {
     Suite *s = suite_create("VCPUOpsAux");
-    struct {
-        const char *name;
-        const TTest *test;
-    } steps[] = {
+    const struct hs_suite_step steps[] = {
         {"reset_gp_regs", test_reset_gp_regs},
         {"reset_sys_regs", test_reset_sys_regs},
         {"sync_dirty_to_shadow", test_sync_dirty_to_shadow},
@@ -505,11 +503,7 @@ static Suite *vcpuopsaux_suite(void)
         {"update_exception_gp_regs", test_update_exception_gp_regs},
         {"post_handle_shadow_s2pt_fault", test_post_handle_shadow_s2pt_fault},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        TCase *tc = tcase_create(steps[i].name);
-        tcase_add_test(tc, steps[i].test);
-        suite_add_tcase(s, tc);
-    }
+    hs_suite_add_steps(s, steps, sizeof steps / sizeof steps[0]);
     TCase *tc = tcase_create("by_hand");
     tcase_add_test(tc, test_dispatch_by_hand);
     tcase_add_test(tc, test_parameters_by_hand);
@@ -533,9 +527,5 @@ static Suite *vcpuopsaux_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(vcpuopsaux_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return hs_suite_main(vcpuopsaux_suite());
 }

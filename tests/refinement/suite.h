@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hypsec/check.h"
@@ -81,6 +82,32 @@ static inline void hs_suite_assert_bites(const struct hs_layer_check *lc, const 
             expected = true;
     ck_assert_msg(expected, "wrong %s first failed at %s, expected %s...", prim,
                   st.first_fail_path, prefixes[0]);
+}
+
+/* One test case of a suite: a primitive's name and its test. */
+struct hs_suite_step {
+    const char *name;
+    const TTest *test;
+};
+
+/* s with one test case per step, so that ctest output names each primitive. */
+static inline void hs_suite_add_steps(Suite *s, const struct hs_suite_step *steps, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        TCase *tc = tcase_create(steps[i].name);
+        tcase_add_test(tc, steps[i].test);
+        suite_add_tcase(s, tc);
+    }
+}
+
+/* Run suite s: the process's exit status (failure when a test failed). */
+static inline int hs_suite_main(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 #endif

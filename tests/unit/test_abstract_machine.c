@@ -16,40 +16,11 @@
 #include "hypsec/arena.h"
 #include "hypsec/commlib.h"
 #include "hypsec/prims.h"
+#include "spec_test.h"
 
 /* ---- helpers ---- */
 
-static void expect_z_at(hs_z got, hs_z want, const char *what, int line)
-{
-    char g[HS_Z_STRLEN], w[HS_Z_STRLEN];
-    if (got != want)
-        fail_msg("line %d: %s = %s, expected %s", line, what, hs_z_str(got, g), hs_z_str(want, w));
-}
-#define EXPECT_Z(got, want) expect_z_at((got), (want), #got, __LINE__)
-
-static void expect_state_at(const struct RData *got, const struct RData *want, int line)
-{
-    struct hs_diff d;
-    hs_diff_init(&d, stderr, "got", "expected");
-    if (!RData_diff(&d, got, want))
-        fail_msg("line %d: state differs first at %s", line, d.first_path);
-}
-#define EXPECT_STATE(got, want) expect_state_at((got), (want), __LINE__)
-
-/* A log from events given oldest first. */
-static const struct hs_list *chron(const struct MultiOracleEvent *const *evs, size_t n)
-{
-    const struct hs_list *l = NULL;
-    for (size_t i = 0; i < n; i++)
-        l = hs_log_cons(evs[i], l);
-    return l;
-}
-#define CHRON(...) chron((const struct MultiOracleEvent *const[]){__VA_ARGS__}, \
-    sizeof((const struct MultiOracleEvent *const[]){__VA_ARGS__}) / sizeof(void *))
-
 static const struct MultiOracleEvent *ticket(hs_z cpu, int tag, hs_z n) { return hs_ev_ticket(cpu, tag, n); }
-static const struct MultiOracleEvent *wait_ev(hs_z cpu, hs_z n) { return hs_ev_ticket(cpu, WAIT_LOCK, n); }
-static const struct MultiOracleEvent *rel_ev(hs_z cpu) { return hs_ev_ticket(cpu, REL_LOCK, 0); }
 
 static const struct MultiOracleEvent *head_ev(const struct hs_list *l) { return l->head.p; }
 
@@ -139,13 +110,6 @@ static bool same_log(const struct hs_list *a, const struct hs_list *b)
             return false;
     }
     return !a && !b;
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    (void)empty_adt();
-    return 0;
 }
 
 /* VM 3's pool, by hand: 65536 + 3 * 33554432 and the offsets 4096, 1052672, 9441280 */

@@ -15,35 +15,14 @@
 
 #include "hypsec/arena.h"
 #include "hypsec/commlib.h"
+#include "spec_test.h"
 
 /* ---- helpers ---- */
-
-static void expect_z_at(hs_z got, hs_z want, const char *what, int line)
-{
-    char g[HS_Z_STRLEN], w[HS_Z_STRLEN];
-    if (got != want)
-        fail_msg("line %d: %s = %s, expected %s", line, what, hs_z_str(got, g), hs_z_str(want, w));
-}
-#define EXPECT_Z(got, want) expect_z_at((got), (want), #got, __LINE__)
 
 static hs_z z_words(uint64_t hi, uint64_t lo)
 {
     return (hs_z)(((unsigned __int128)hi << 64) | lo);
 }
-
-/* A log from events given oldest first (the list keeps the newest at its head). */
-static const struct hs_list *chron(const struct MultiOracleEvent *const *evs, size_t n)
-{
-    const struct hs_list *l = NULL;
-    for (size_t i = 0; i < n; i++)
-        l = hs_log_cons(evs[i], l);
-    return l;
-}
-#define CHRON(...) chron((const struct MultiOracleEvent *const[]){__VA_ARGS__}, \
-    sizeof((const struct MultiOracleEvent *const[]){__VA_ARGS__}) / sizeof(void *))
-
-static const struct MultiOracleEvent *wait_ev(hs_z cpu, hs_z n) { return hs_ev_ticket(cpu, WAIT_LOCK, n); }
-static const struct MultiOracleEvent *rel_ev(hs_z cpu) { return hs_ev_ticket(cpu, REL_LOCK, 0); }
 
 /* The event at position i from the head (0 = newest). */
 static const struct MultiOracleEvent *nth(const struct hs_list *l, size_t i)
@@ -51,13 +30,6 @@ static const struct MultiOracleEvent *nth(const struct hs_list *l, size_t i)
     while (i-- > 0)
         l = l->tail;
     return l->head.p;
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    (void)empty_adt();
-    return 0;
 }
 
 /* ---- constants ---- */

@@ -22,32 +22,9 @@
 #include "hypsec/npt.h"
 #include "hypsec/prim.h"
 #include "hypsec/prims.h"
+#include "spec_test.h"
 
 /* ---- helpers ---- */
-
-static void expect_z_at(hs_z got, hs_z want, const char *what, int line)
-{
-    char g[HS_Z_STRLEN], w[HS_Z_STRLEN];
-    if (got != want)
-        fail_msg("line %d: %s = %s, expected %s", line, what, hs_z_str(got, g), hs_z_str(want, w));
-}
-#define EXPECT_Z(got, want) expect_z_at((got), (want), #got, __LINE__)
-
-static void expect_state_at(const struct RData *got, const struct RData *want, int line)
-{
-    struct hs_diff d;
-    hs_diff_init(&d, stderr, "got", "expected");
-    if (!RData_diff(&d, got, want))
-        fail_msg("line %d: state differs first at %s", line, d.first_path);
-}
-#define EXPECT_STATE(got, want) expect_state_at((got), (want), __LINE__)
-
-static int setup(void **state)
-{
-    (void)state;
-    (void)empty_adt();
-    return 0;
-}
 
 /* The state of CPU 1 with nothing else set. */
 static struct RData *base(void)

@@ -19,24 +19,9 @@
 #include "hypsec/arena.h"
 #include "hypsec/commlib.h"
 #include "hypsec/prims.h"
+#include "spec_test.h"
 
 /* ---- helpers ---- */
-
-static void expect_state_at(const struct RData *got, const struct RData *want, int line)
-{
-    struct hs_diff d;
-    hs_diff_init(&d, stderr, "got", "expected");
-    if (!RData_diff(&d, got, want))
-        fail_msg("line %d: state differs first at %s", line, d.first_path);
-}
-#define EXPECT_STATE(got, want) expect_state_at((got), (want), __LINE__)
-
-static int setup(void **state)
-{
-    (void)state;
-    (void)empty_adt();
-    return 0;
-}
 
 /* The state of CPU 1 with nothing else set (every oracle seed 0: no other CPU). */
 static struct RData *base(void)

@@ -46,11 +46,29 @@ static const struct RData *after_pt(const struct RData *adt, hs_z vmid, const st
     return b;
 }
 
+/* The step of both readers of a VM's table: its lock (free) taken, the
+ * table pulled and released unchanged, which must leave the log a valid
+ * sequence of lock sessions; *e is the entry of addr's page. false: None. */
+static bool read_step(hs_z vmid, hs_z addr, const struct RData *adt, const struct npt_entry **e,
+                      const struct RData **out)
+{
+    struct pt_pull p;
+    /* the lock must be free: this CPU takes it */
+    if (hs_lock_of(adt, hs_z_add(NPT_ID, vmid)) != LockFalse)
+        return false;
+    pull_npt(adt, vmid, &p);
+    const struct hs_list *l2 = release_log(&p, p.npt);
+    if (!H_CalLock(l2))
+        return false;
+    *e = hs_npt_entry(p.npt, hs_z_div(addr, PAGE_SIZE));
+    *out = after_pt(adt, vmid, &p, false, p.npt, l2, LockFalse);
+    return true;
+}
+
 /* VRM NPTOpsSpec: get_level_s2pt_spec */
 bool get_level_s2pt_spec(hs_z vmid, hs_z addr, const struct RData *adt, const struct RData **out,
                          hs_z *ret)
 {
-    struct pt_pull p;
     if (!is_vmid(vmid) || !is_addr(addr))
         return false;
     /* a halted machine answers 0 */
@@ -59,20 +77,12 @@ bool get_level_s2pt_spec(hs_z vmid, hs_z addr, const struct RData *adt, const st
         *ret = 0;
         return true;
     }
-    /* the lock must be free: this CPU takes it */
-    if (hs_lock_of(adt, hs_z_add(NPT_ID, vmid)) != LockFalse)
+    const struct npt_entry *e;
+    const struct RData *a;
+    if (!read_step(vmid, addr, adt, &e, &a) || !is_int(e->level))
         return false;
-    pull_npt(adt, vmid, &p);
-    const struct npt_entry *e = hs_npt_entry(p.npt, hs_z_div(addr, PAGE_SIZE));
-    if (!is_int(e->level))
-        return false;
-    hs_z res = phys_page(e->pte) == 0 ? 0 : e->level;
-    const struct hs_list *l2 = release_log(&p, p.npt);
-    /* the log must stay a valid sequence of lock sessions */
-    if (!H_CalLock(l2))
-        return false;
-    *out = after_pt(adt, vmid, &p, false, p.npt, l2, LockFalse);
-    *ret = res;
+    *out = a;
+    *ret = phys_page(e->pte) == 0 ? 0 : e->level;
     return true;
 }
 
@@ -80,7 +90,6 @@ bool get_level_s2pt_spec(hs_z vmid, hs_z addr, const struct RData *adt, const st
 bool walk_s2pt_spec(hs_z vmid, hs_z addr, const struct RData *adt, const struct RData **out,
                     hs_z *ret)
 {
-    struct pt_pull p;
     if (!is_vmid(vmid) || !is_addr(addr))
         return false;
     /* a halted machine answers 0 */
@@ -89,18 +98,11 @@ bool walk_s2pt_spec(hs_z vmid, hs_z addr, const struct RData *adt, const struct 
         *ret = 0;
         return true;
     }
-    /* the lock must be free: this CPU takes it */
-    if (hs_lock_of(adt, hs_z_add(NPT_ID, vmid)) != LockFalse)
+    const struct npt_entry *e;
+    const struct RData *a;
+    if (!read_step(vmid, addr, adt, &e, &a) || !is_int64(e->pte))
         return false;
-    pull_npt(adt, vmid, &p);
-    const struct npt_entry *e = hs_npt_entry(p.npt, hs_z_div(addr, PAGE_SIZE));
-    if (!is_int64(e->pte))
-        return false;
-    const struct hs_list *l2 = release_log(&p, p.npt);
-    /* the log must stay a valid sequence of lock sessions */
-    if (!H_CalLock(l2))
-        return false;
-    *out = after_pt(adt, vmid, &p, false, p.npt, l2, LockFalse);
+    *out = a;
     *ret = e->pte;
     return true;
 }

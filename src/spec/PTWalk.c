@@ -47,17 +47,23 @@ static hs_z entry_hi(enum npt_pool from, hs_z vmid)
     return from == PGD_POOL ? pgd_start(vmid) : npt_pool_hi(from - 1, vmid);
 }
 
+/* The map of pool p (pt_pgd_pool, pt_pud_pool, pt_pmd_pool), in a copy being built. */
+static const struct zmap **pool_ref(struct NPT *npt, enum npt_pool p)
+{
+    switch (p) {
+    case PGD_POOL:
+        return &npt->pt_pgd_pool;
+    case PUD_POOL:
+        return &npt->pt_pud_pool;
+    default:
+        return &npt->pt_pmd_pool;
+    }
+}
+
 /* The pool holding those entries (pt_vttbr_pool, pt_pgd_pool, pt_pud_pool), in a copy being built. */
 static const struct zmap **entry_pool_ref(struct NPT *npt, enum npt_pool from)
 {
-    switch (from) {
-    case PGD_POOL:
-        return &npt->pt_vttbr_pool;
-    case PUD_POOL:
-        return &npt->pt_pgd_pool;
-    default:
-        return &npt->pt_pud_pool;
-    }
+    return from == PGD_POOL ? &npt->pt_vttbr_pool : pool_ref(npt, from - 1);
 }
 
 /* The parent map of the pool (pt_pgd_par, pt_pud_par, pt_pmd_par), in a copy being built. */
@@ -198,6 +204,29 @@ bool walk_pte_spec(hs_z vmid, hs_z pmd, hs_z addr, const struct RData *adt, hs_z
     return true;
 }
 
+/* The leaf store set_pmd_spec and set_pte_spec end with: v at entry address
+ * p of pool `in` of vmid (PUD_POOL for a PMD entry, PMD_POOL for a PTE),
+ * logged as an update of kind tag, once per transition, under the lock. */
+static bool store_leaf(hs_z vmid, enum npt_pool in, int tag, hs_z p, hs_z v,
+                       const struct RData *adt, const struct RData **out)
+{
+    if (!hs_z_eqb(adt->tstate, 0))
+        return false; /* a second leaf store in the same transition is stuck */
+    if (!holds_npt_lock(adt, vmid))
+        return false; /* the store needs the page-table lock */
+    if (!in_range(npt_pool_lo(in, vmid), p, npt_pool_hi(in, vmid)))
+        return false; /* rely: the entry lies in that pool of vmid */
+    const struct NPT *npt = hs_npt_of(adt, vmid);
+    struct NPT *npt2 = NPT_copy(npt);
+    const struct zmap **pool = pool_ref(npt2, in);
+    *pool = zmap_set_z(*pool, p, v);
+    npt2->pt_updates = log_update(npt, tag, p, v);
+    struct RData *a = RData_copy(hs_with_npt(adt, vmid, npt2));
+    a->tstate = 1;
+    *out = a;
+    return true;
+}
+
 /* VRM PTWalkSpec: set_pmd_spec */
 bool set_pmd_spec(hs_z vmid, hs_z pud, hs_z addr, hs_z pmd, const struct RData *adt,
                   const struct RData **out)
@@ -211,21 +240,7 @@ bool set_pmd_spec(hs_z vmid, hs_z pud, hs_z addr, hs_z pmd, const struct RData *
     }
     if (hs_z_eqb(pmd_table(pmd), PMD_TYPE_TABLE))
         return false; /* only block (or empty) entries are stored at PMD level */
-    if (!hs_z_eqb(adt->tstate, 0))
-        return false; /* a second leaf store in the same transition is stuck */
-    if (!holds_npt_lock(adt, vmid))
-        return false; /* the store needs the page-table lock */
-    const struct NPT *npt = hs_npt_of(adt, vmid);
-    hs_z pmd_p = entry_addr(pud, pmd_index(addr));
-    if (!in_range(pud_start(vmid), pmd_p, pmd_start(vmid)))
-        return false; /* rely: the entry lies in the PUD pool of vmid */
-    struct NPT *npt2 = NPT_copy(npt);
-    npt2->pt_pud_pool = zmap_set_z(npt->pt_pud_pool, pmd_p, pmd);
-    npt2->pt_updates = log_update(npt, UPDATE_PMD, pmd_p, pmd);
-    struct RData *a = RData_copy(hs_with_npt(adt, vmid, npt2));
-    a->tstate = 1;
-    *out = a;
-    return true;
+    return store_leaf(vmid, PUD_POOL, UPDATE_PMD, entry_addr(pud, pmd_index(addr)), pmd, adt, out);
 }
 
 /* VRM PTWalkSpec: set_pte_spec */
@@ -241,19 +256,5 @@ bool set_pte_spec(hs_z vmid, hs_z pmd, hs_z addr, hs_z pte, const struct RData *
         *out = adt;
         return true;
     }
-    if (!hs_z_eqb(adt->tstate, 0))
-        return false; /* a second leaf store in the same transition is stuck */
-    if (!holds_npt_lock(adt, vmid))
-        return false; /* the store needs the page-table lock */
-    const struct NPT *npt = hs_npt_of(adt, vmid);
-    hs_z pte_p = entry_addr(pmd, pte_index(addr));
-    if (!in_range(pmd_start(vmid), pte_p, pool_end(vmid)))
-        return false; /* rely: the entry lies in the PMD pool of vmid */
-    struct NPT *npt2 = NPT_copy(npt);
-    npt2->pt_pmd_pool = zmap_set_z(npt->pt_pmd_pool, pte_p, pte);
-    npt2->pt_updates = log_update(npt, UPDATE_PTE, pte_p, pte);
-    struct RData *a = RData_copy(hs_with_npt(adt, vmid, npt2));
-    a->tstate = 1;
-    *out = a;
-    return true;
+    return store_leaf(vmid, PMD_POOL, UPDATE_PTE, entry_addr(pmd, pte_index(addr)), pte, adt, out);
 }

@@ -84,6 +84,12 @@ bool sync_dirty_to_shadow_loop(hs_z n, hs_z i, hs_z dirty, const struct CtxtRegs
                                const struct CtxtStates *cstates, hs_z dorc_seed, hs_z vmid,
                                hs_z logn, struct hs_ctxt_acc *acc);
 
+/* The injection of update_exception_gp_regs_spec: the guest enters its
+ * synchronous exception vector new_pc (elr_el1 = pc, pstate =
+ * PSTATE_FAULT_BITS_64, spsr_0 = the old pstate, esr_el1 = EC_UNKNOWN). */
+void inject_exception(const struct CtxtRegs *r, const struct CtxtStates *s, hs_z new_pc,
+                      const struct CtxtRegs **r_out, const struct CtxtStates **s_out);
+
 /* The body of prep_hvc_spec after its relies and the halt test (the PSCI
  * call in x0 of the shadow context); save_shadow_kvm_regs_spec repeats it. */
 bool hs_prep_hvc_step(hs_z vmid, hs_z vcpuid, const struct RData *adt, const struct RData **out);

@@ -139,16 +139,8 @@ static bool restore_running_vcpu(hs_z vmid, hs_z vcpuid, hs_z dirty0, const stru
     const struct CtxtRegs *cregs2 = cregs1;
     const struct CtxtStates *cstates2 = cstates1;
     if (!hs_z_eqb(hs_z_land(dirty0, PENDING_EXCEPT_INJECT_FLAG), 0)) {
-        /* inject: the guest enters its synchronous exception vector */
-        struct CtxtRegs *r = CtxtRegs_copy(cregs1);
-        r->elr_el1 = pc1;
-        struct CtxtStates *s = CtxtStates_copy(cstates1);
-        s->pc = new_pc;
-        s->pstate = PSTATE_FAULT_BITS_64;
-        s->spsr_0 = pstate1;
-        s->esr_el1 = ESR_ELx_EC_UNKNOWN;
-        cregs2 = r;
-        cstates2 = s;
+        /* inject an exception */
+        inject_exception(cregs1, cstates1, new_pc, &cregs2, &cstates2);
     }
     struct CtxtStates *cstates3;
     if (hs_z_eqb(hs_z_land(dirty0, DIRTY_PC_FLAG), 0)) {

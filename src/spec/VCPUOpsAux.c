@@ -312,6 +312,20 @@ bool prep_abort_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt, const stru
     return hs_prep_abort_step(vmid, vcpuid, adt, out);
 }
 
+void inject_exception(const struct CtxtRegs *r, const struct CtxtStates *s, hs_z new_pc,
+                      const struct CtxtRegs **r_out, const struct CtxtStates **s_out)
+{
+    struct CtxtRegs *r2 = CtxtRegs_copy(r);
+    r2->elr_el1 = s->pc;
+    struct CtxtStates *s2 = CtxtStates_copy(s);
+    s2->pc = new_pc;
+    s2->pstate = PSTATE_FAULT_BITS_64;
+    s2->spsr_0 = s->pstate;
+    s2->esr_el1 = ESR_ELx_EC_UNKNOWN;
+    *r_out = r2;
+    *s_out = s2;
+}
+
 /* VRM VCPUOpsAuxSpec: update_exception_gp_regs_spec */
 bool update_exception_gp_regs_spec(hs_z vmid, hs_z vcpuid, const struct RData *adt,
                                    const struct RData **out)
@@ -331,14 +345,9 @@ bool update_exception_gp_regs_spec(hs_z vmid, hs_z vcpuid, const struct RData *a
     hs_z new_pc = exception_vector(pstate1);
     if (!is_int64(pstate1) || !is_int64(pc1))
         return false; /* rely: 64-bit registers */
-    /* the guest enters its synchronous exception vector */
-    struct CtxtRegs *r = CtxtRegs_copy(ctxt->ctxt_regs);
-    r->elr_el1 = pc1;
-    struct CtxtStates *s = CtxtStates_copy(ctxt->ctxt_states);
-    s->pc = new_pc;
-    s->pstate = PSTATE_FAULT_BITS_64;
-    s->spsr_0 = pstate1;
-    s->esr_el1 = ESR_ELx_EC_UNKNOWN;
+    const struct CtxtRegs *r;
+    const struct CtxtStates *s;
+    inject_exception(ctxt->ctxt_regs, ctxt->ctxt_states, new_pc, &r, &s);
     *out = with_shadow(adt, ctxtid, r, s);
     return true;
 }

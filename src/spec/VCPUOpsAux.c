@@ -237,15 +237,11 @@ bool hs_prep_hvc_step(hs_z vmid, hs_z vcpuid, const struct RData *adt, const str
         *out = with_shadow(adt, ctxtid, r, s);
         return true;
     }
-    /* SYSTEM_OFF powers the VM off under its info lock */
-    struct hs_vminfo_step st;
-    if (!hs_vminfo_open(adt, vmid, &st))
+    /* SYSTEM_OFF powers the VM off (the callers checked vmid and the halt flag) */
+    const struct RData *a;
+    if (!set_vm_poweroff_spec(vmid, adt, &a))
         return false;
-    struct VMInfo *info = VMInfo_copy(st.info);
-    struct StateInfo *vs = StateInfo_copy(st.info->VS);
-    vs->vm_state = POWEROFF;
-    info->VS = vs;
-    *out = with_shadow(hs_vminfo_commit(adt, &st, info), ctxtid, r, s);
+    *out = with_shadow(a, ctxtid, r, s);
     return true;
 }
 

@@ -68,6 +68,12 @@ bool hs_search_load_info_step(hs_z vmid, hs_z addr, const struct RData *adt,
  * The DataOracle dorc of the Coq, (doracle adt) vmid, is passed as its seed
  * and vmid: dorc n = hs_data_oracle(dorc_seed, vmid, n). */
 
+/* The shadow context ctxtid (ctxt_id of a VM and vCPU). */
+const struct Ctxt *shadow_of(const struct RData *adt, hs_z ctxtid);
+/* adt {shadow_ctxts: (shadow_ctxts adt) # ctxtid == ctxt with r and s} */
+struct RData *with_shadow(const struct RData *adt, hs_z ctxtid, const struct CtxtRegs *r,
+                          const struct CtxtStates *s);
+
 /* The registers, states and data-log position a loop carries. */
 struct hs_ctxt_acc {
     const struct CtxtRegs *cregs;

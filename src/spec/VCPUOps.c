@@ -6,24 +6,6 @@
 #include "hypsec/prims.h"
 #include "hypsec/vcpu.h"
 
-/* The shadow context of (vmid, vcpuid) as its id names it. */
-static const struct Ctxt *shadow_of(const struct RData *adt, hs_z ctxtid)
-{
-    return zmap_get_p(adt->shadow_ctxts, ctxtid);
-}
-
-/* adt {shadow_ctxts: (shadow_ctxts adt) # ctxtid == ctxt with r and s} */
-static struct RData *with_shadow(const struct RData *adt, hs_z ctxtid, const struct CtxtRegs *r,
-                                 const struct CtxtStates *s)
-{
-    struct Ctxt *c = Ctxt_copy(shadow_of(adt, ctxtid));
-    c->ctxt_regs = r;
-    c->ctxt_states = s;
-    struct RData *a = RData_copy(adt);
-    a->shadow_ctxts = zmap_set_p(adt->shadow_ctxts, ctxtid, c);
-    return a;
-}
-
 /* VRM VCPUOpsSpec: save_shadow_kvm_regs_spec */
 bool save_shadow_kvm_regs_spec(const struct RData *adt, const struct RData **out)
 {

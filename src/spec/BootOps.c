@@ -618,9 +618,14 @@ static bool get_pfn_owner_specx(hs_z pfn, const struct RData *adt, hs_z *ret)
     return true;
 }
 
-/* VRM PageManagerSpec: set_pfn_owner_spec */
-static bool set_pfn_owner_specx(hs_z pfn, hs_z vmid, const struct RData *adt,
-                                const struct RData **out)
+/* The field of an S2Page a PageManager setter writes. */
+enum s2page_field { S2_OWNER, S2_COUNT, S2_GFN };
+
+/* The body the PageManager setters share: field f of pfn's record set to v
+ * under the s2page lock, with rely on v when given; a halted machine and a
+ * page owned by nobody (INVALID) are left alone. */
+static bool set_pfn_field(hs_z pfn, enum s2page_field f, hs_z v, bool (*rely)(hs_z),
+                          const struct RData *adt, const struct RData **out)
 {
     if (!is_gfn(pfn))
         return false; /* rely: a frame number */
@@ -632,67 +637,44 @@ static bool set_pfn_owner_specx(hs_z pfn, hs_z vmid, const struct RData *adt,
     if (hs_lock_of(adt, S2PAGE_ID) != LockOwnTrue)
         return false; /* the s2page lock must be held for writing */
     const struct S2Page *page = s2page_of(adt, pfn);
-    /* a page owned by nobody (INVALID) stays so */
+    /* a page owned by nobody (INVALID) is left alone */
     if (hs_z_eqb(page->s2_owner, INVALID)) {
         *out = adt;
         return true;
     }
-    if (!is_vmid(vmid))
-        return false; /* rely: the new owner is a VM or the host */
+    if (rely && !rely(v))
+        return false;
     struct S2Page *p = S2Page_copy(page);
-    p->s2_owner = vmid;
+    if (f == S2_OWNER)
+        p->s2_owner = v;
+    else if (f == S2_COUNT)
+        p->s2_count = v;
+    else
+        p->s2_gfn = v;
     *out = with_s2page(adt, pfn, p);
     return true;
+}
+
+/* VRM PageManagerSpec: set_pfn_owner_spec */
+static bool set_pfn_owner_specx(hs_z pfn, hs_z vmid, const struct RData *adt,
+                                const struct RData **out)
+{
+    /* rely: the new owner is a VM or the host */
+    return set_pfn_field(pfn, S2_OWNER, vmid, is_vmid, adt, out);
 }
 
 /* VRM PageManagerSpec: set_pfn_count_spec */
 static bool set_pfn_count_specx(hs_z pfn, hs_z count, const struct RData *adt,
                                 const struct RData **out)
 {
-    if (!is_gfn(pfn))
-        return false; /* rely: a frame number */
-    /* a halted machine does nothing */
-    if (adt->halt) {
-        *out = adt;
-        return true;
-    }
-    if (hs_lock_of(adt, S2PAGE_ID) != LockOwnTrue)
-        return false; /* the s2page lock must be held for writing */
-    const struct S2Page *page = s2page_of(adt, pfn);
-    /* a page owned by nobody (INVALID) is left alone */
-    if (hs_z_eqb(page->s2_owner, INVALID)) {
-        *out = adt;
-        return true;
-    }
-    struct S2Page *p = S2Page_copy(page);
-    p->s2_count = count;
-    *out = with_s2page(adt, pfn, p);
-    return true;
+    return set_pfn_field(pfn, S2_COUNT, count, NULL, adt, out);
 }
 
 /* VRM PageManagerSpec: set_pfn_map_spec */
 static bool set_pfn_map_specx(hs_z pfn, hs_z gfn, const struct RData *adt,
                               const struct RData **out)
 {
-    if (!is_gfn(pfn))
-        return false; /* rely: a frame number */
-    /* a halted machine does nothing */
-    if (adt->halt) {
-        *out = adt;
-        return true;
-    }
-    if (hs_lock_of(adt, S2PAGE_ID) != LockOwnTrue)
-        return false; /* the s2page lock must be held for writing */
-    const struct S2Page *page = s2page_of(adt, pfn);
-    /* a page owned by nobody (INVALID) is left alone */
-    if (hs_z_eqb(page->s2_owner, INVALID)) {
-        *out = adt;
-        return true;
-    }
-    struct S2Page *p = S2Page_copy(page);
-    p->s2_gfn = gfn;
-    *out = with_s2page(adt, pfn, p);
-    return true;
+    return set_pfn_field(pfn, S2_GFN, gfn, NULL, adt, out);
 }
 
 /* VRM BootOpsSpec: save_encrypt_buf_spec */

@@ -17,19 +17,15 @@ static struct RData *with_shared(const struct RData *adt, const struct Shared *s
     return a;
 }
 
-/* The assignment of a host page whose count is 0: the page becomes vmid's at
- * gfn, its contents come from the data oracle, and the host's mapping of it
- * is replaced by a guest mapping (which may halt the machine). */
-static bool assign_host_page(const struct RData *adt, hs_z vmid, hs_z gfn, hs_z pfn,
-                             const struct pull *sp, const struct pull *pp, const struct zmap *s2p,
-                             const struct NPT *npt, const struct RData **out)
+/* A page passing from the host to vmid with its s2page records s2p2: its
+ * contents come from the data oracle and the host's mapping of it becomes a
+ * guest mapping (which may halt the machine, both locks then staying held).
+ * Used when a host page is assigned and when a VM page's last sharer goes. */
+static bool take_from_host(const struct RData *adt, hs_z vmid, hs_z pfn, const struct pull *sp,
+                           const struct pull *pp, const struct zmap *s2p2,
+                           const struct NPT *npt, const struct RData **out)
 {
     hs_z cpu = adt->curid;
-    struct S2Page *pg = S2Page_copy(zmap_get_p(s2p, pfn));
-    pg->s2_owner = vmid;
-    pg->s2_count = 0;
-    pg->s2_gfn = gfn;
-    const struct zmap *s2p2 = zmap_set_p(s2p, pfn, pg);
     struct pull fp;
     pull_of(adt, FLATMEM_ID, &fp);
     const struct zmap *fmem = CalFlatmem(adt->shared->flatmem, fp.orac);
@@ -53,8 +49,7 @@ static bool assign_host_page(const struct RData *adt, hs_z vmid, hs_z gfn, hs_z 
     if (h) {
         /* halted inside the step: both locks stay held, nothing is published */
         a = hs_with_log(hs_with_log(a, S2PAGE_ID, sp->log1), pp->id, pp->log1);
-        a = hs_with_lock(hs_with_lock(a, S2PAGE_ID, LockOwnTrue), pp->id, LockOwnTrue);
-        *out = a;
+        *out = hs_with_lock(hs_with_lock(a, S2PAGE_ID, LockOwnTrue), pp->id, LockOwnTrue);
         return true;
     }
     struct RData *b = RData_copy(a);
@@ -64,6 +59,19 @@ static bool assign_host_page(const struct RData *adt, hs_z vmid, hs_z gfn, hs_z 
     a = hs_with_log(a, FLATMEM_ID, hs_log_cons(hs_ev_shared(cpu, OFLATMEM, fmem2), fp.orac_l0));
     *out = hs_with_lock(hs_with_lock(a, S2PAGE_ID, LockFalse), pp->id, LockFalse);
     return true;
+}
+
+/* The assignment of a host page whose count is 0: the page becomes vmid's at
+ * gfn (take_from_host). */
+static bool assign_host_page(const struct RData *adt, hs_z vmid, hs_z gfn, hs_z pfn,
+                             const struct pull *sp, const struct pull *pp, const struct zmap *s2p,
+                             const struct NPT *npt, const struct RData **out)
+{
+    struct S2Page *pg = S2Page_copy(zmap_get_p(s2p, pfn));
+    pg->s2_owner = vmid;
+    pg->s2_count = 0;
+    pg->s2_gfn = gfn;
+    return take_from_host(adt, vmid, pfn, sp, pp, zmap_set_p(s2p, pfn, pg), npt, out);
 }
 
 /* Halted inside the step with the s2page lock held: s2page pulled, nothing published. */
@@ -336,49 +344,6 @@ static bool grant_vm_page_spec(hs_z vmid, hs_z pfn, const struct RData *adt,
     return true;
 }
 
-/* The last sharer of a VM page gone: the page's contents come from the data
- * oracle and the host's mapping of it becomes a guest mapping (which may
- * halt the machine, both locks then staying held). */
-static bool revoke_last_share(const struct RData *adt, hs_z vmid, hs_z pfn, const struct pull *sp,
-                              const struct pull *pp, const struct zmap *s2p2,
-                              const struct NPT *npt, const struct RData **out)
-{
-    hs_z cpu = adt->curid;
-    struct pull fp;
-    pull_of(adt, FLATMEM_ID, &fp);
-    const struct zmap *fmem = CalFlatmem(adt->shared->flatmem, fp.orac);
-    hs_z logn = zmap_get_z(adt->data_log, vmid);
-    const struct zmap *fmem2 = zmap_set_z(fmem, pfn, hs_data_oracle(adt->doracle, vmid, logn));
-    const struct npt_entry *e = hs_npt_entry(npt, pfn);
-    if (!is_int(e->level))
-        return false; /* rely: the host entry's level is a 32-bit value */
-    bool h = false;
-    const struct NPT *npt2 = npt;
-    /* a page the host has mapped is remapped as a guest page */
-    hs_z level = hs_z_eqb(phys_page(e->pte), 0) ? 0 : e->level;
-    if (!hs_z_eqb(level, 0) &&
-        !local_mmap(HOSTVISOR, hs_z_mul(pfn, PAGE_SIZE), 3, PAGE_GUEST, npt, &h, &npt2))
-        return false;
-    struct Shared *s = Shared_copy(adt->shared);
-    s->npts = zmap_set_p(adt->shared->npts, HOSTVISOR, npt2);
-    s->s2page = s2p2;
-    s->flatmem = h ? adt->shared->flatmem : fmem2;
-    const struct RData *a = with_shared(adt, s, h, h ? 0 : 1);
-    if (h) {
-        /* halted inside the step: both locks stay held, nothing is published */
-        a = hs_with_log(hs_with_log(a, S2PAGE_ID, sp->log1), pp->id, pp->log1);
-        *out = hs_with_lock(hs_with_lock(a, S2PAGE_ID, LockOwnTrue), pp->id, LockOwnTrue);
-        return true;
-    }
-    struct RData *b = RData_copy(a);
-    b->data_log = zmap_set_z(adt->data_log, vmid, hs_z_add(logn, 1));
-    a = hs_with_log(b, S2PAGE_ID, pull_released(cpu, sp, OS2_PAGE, s2p2));
-    a = hs_with_log(a, pp->id, pull_released(cpu, pp, ONPT, npt2));
-    a = hs_with_log(a, FLATMEM_ID, hs_log_cons(hs_ev_shared(cpu, OFLATMEM, fmem2), fp.orac_l0));
-    *out = hs_with_lock(hs_with_lock(a, S2PAGE_ID, LockFalse), pp->id, LockFalse);
-    return true;
-}
-
 /* VRM MemManagerSpec: revoke_vm_page_spec */
 static bool revoke_vm_page_spec(hs_z vmid, hs_z pfn, const struct RData *adt,
                                 const struct RData **out)
@@ -413,7 +378,7 @@ static bool revoke_vm_page_spec(hs_z vmid, hs_z pfn, const struct RData *adt,
         pg->s2_count = hs_z_sub(page->s2_count, 1);
         s2p2 = zmap_set_p(s2p, pfn, pg);
         if (hs_z_eqb(page->s2_count, 1))
-            return revoke_last_share(adt, vmid, pfn, &sp, &pp, s2p2, npt, out);
+            return take_from_host(adt, vmid, pfn, &sp, &pp, s2p2, npt, out);
     }
     /* only the s2page is published; the host's table is left as it was */
     struct Shared *s = Shared_copy(adt->shared);

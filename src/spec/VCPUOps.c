@@ -51,43 +51,29 @@ bool save_shadow_kvm_regs_spec(const struct RData *adt, const struct RData **out
 }
 
 /* The dirty == INVALID64 branch of restore_shadow_kvm_regs_spec: a new
- * vCPU starts at the guest's pc (which must lie in a loaded image) with
- * cleared general and FP registers and its system registers reset. */
+ * vCPU is reset as reset_gp_regs_spec does it (which halts when the pc lies
+ * in no loaded image), then its system registers from the next data-log
+ * position, with dirty 0. The caller checked the ids and the halt flag. */
 static bool restore_new_vcpu(hs_z vmid, hs_z vcpuid, const struct RData *adt,
                              const struct RData **out)
 {
-    hs_z logn = zmap_get_z(adt->data_log, vmid);
-    /* rely is_int64 of the oracle's values holds: they are 64-bit (commlib.h) */
-    hs_z pc0 = hs_data_oracle(adt->doracle, vmid, logn);
-    hs_z ctxtid = ctxt_id(vmid, vcpuid);
-    const struct Ctxt *ctxt = shadow_of(adt, ctxtid);
     const struct RData *a;
-    hs_z load_info;
-    if (!hs_search_load_info_step(vmid, pc0, adt, &a, &load_info))
+    if (!reset_gp_regs_spec(vmid, vcpuid, adt, &a))
         return false;
-    if (!is_addr(load_info))
-        return false; /* rely: the pc's image address is an address */
-    if (hs_z_eqb(load_info, 0)) {
-        /* the pc lies in no loaded image: halt */
-        struct RData *h = RData_copy(a);
-        h->halt = true;
-        h->data_log = zmap_set_z(adt->data_log, vmid, hs_z_add(logn, 1));
-        *out = h;
+    if (a->halt) {
+        *out = a;
         return true;
     }
-    hs_z pstate0 = hs_data_oracle(adt->doracle, vmid, hs_z_add(logn, 1));
-    const struct CtxtRegs *r = reset_fp_regs_specx(clear_shadow_gp_regs_specx(ctxt->ctxt_regs));
-    struct CtxtStates *s = CtxtStates_copy(ctxt->ctxt_states);
-    s->pc = pc0;
-    s->pstate = pstate0;
+    hs_z ctxtid = ctxt_id(vmid, vcpuid);
+    const struct Ctxt *ctxt = shadow_of(a, ctxtid);
     struct hs_ctxt_acc acc;
-    if (!reset_sys_regs_loop(SHADOW_SYS_REGS_SIZE, 1, vcpuid, r, s, adt->doracle, vmid,
-                             hs_z_add(logn, 2), &acc))
+    if (!reset_sys_regs_loop(SHADOW_SYS_REGS_SIZE, 1, vcpuid, ctxt->ctxt_regs, ctxt->ctxt_states,
+                             a->doracle, vmid, zmap_get_z(a->data_log, vmid), &acc))
         return false;
     struct CtxtStates *s2 = CtxtStates_copy(acc.cstates);
     s2->dirty = 0;
     struct RData *b = with_shadow(a, ctxtid, acc.cregs, s2);
-    b->data_log = zmap_set_z(adt->data_log, vmid, acc.logn);
+    b->data_log = zmap_set_z(a->data_log, vmid, acc.logn);
     *out = b;
     return true;
 }

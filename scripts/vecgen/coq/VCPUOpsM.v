@@ -27,26 +27,23 @@ Definition save_shadow_kvm_regs_spec (adt : RData) : option RData :=
     prep_abort_body vmid vcpuid adt
   else Some (set_halt adt true))))).
 
-(* The dirty = INVALID64 branch: a new vCPU is reset (as reset_gp_regs_spec
-   and then reset_sys_regs_loop from pos + 2) with dirty 0. *)
+(* The dirty = INVALID64 branch: a new vCPU is reset as reset_gp_regs_spec
+   does it (a halt when the pc lies in no image), then its system registers
+   by reset_sys_regs_loop from the next data-log position, with dirty 0. *)
 Definition restore_new_vcpu (vmid vcpuid : Z) (adt : RData) : option RData :=
-  let cid := ctxt_id vmid vcpuid in
-  let ctxt := shadow_of adt cid in
-  match new_vcpu_search vmid adt with
+  match reset_gp_regs_spec vmid vcpuid adt with
   | None => None
-  | Some (true, a, _, pos) => Some (with_data_log (set_halt a true) vmid (pos + 1))
-  | Some (false, a, pc0, pos) =>
-      let pstate0 := dorc_of adt vmid (pos + 1) in
-      assume (is_int64 pstate0) (
-      let r := reset_fp_regs_specx (clear_shadow_gp_regs_specx (ctxt_regs ctxt)) in
-      let s := fset cs_pstate pstate0 (fset cs_pc pc0 (ctxt_states ctxt)) in
-      match reset_sys_regs_loop (Z.to_nat SHADOW_SYS_REGS_SIZE) 1 vcpuid r s (dorc_of adt vmid)
-              (pos + 2) with
+  | Some a =>
+      if halt a then Some a else
+      let cid := ctxt_id vmid vcpuid in
+      let ctxt := shadow_of a cid in
+      match reset_sys_regs_loop (Z.to_nat SHADOW_SYS_REGS_SIZE) 1 vcpuid
+              (ctxt_regs ctxt) (ctxt_states ctxt) (dorc_of a vmid) (zm_get vmid (data_log a)) with
       | None => None
       | Some (r', s', pos', _) =>
           let c := with_regs_states ctxt r' (fset cs_dirty 0 s') in
           Some (with_shadow (with_data_log a vmid pos') cid c)
-      end)
+      end
   end.
 
 (* The other branch: the registers the host changed, a pending exception,

@@ -86,6 +86,10 @@ struct hs_npt_gen {
 hs_z hs_npt_gen_fresh_addr(struct hs_npt_gen *g);
 /* Mostly near a mapped address (same page, same table at some level), else fresh. */
 hs_z hs_npt_gen_addr(struct hs_npt_gen *g);
+/* A VM id argument: vmid, rarely one that is not a VM id. */
+hs_z hs_npt_gen_vmid_arg(struct hs_rng *r, hs_z vmid);
+/* An address argument: mostly hs_npt_gen_addr, rarely beyond KVM_ADDR_SPACE. */
+hs_z hs_npt_gen_addr_arg(struct hs_npt_gen *g);
 /* A nonzero entry for a mapping of level (2: mostly a block descriptor). */
 hs_z hs_npt_gen_pte(struct hs_rng *r, hs_z level);
 /* A level argument: 3 or 2, rarely another. */

@@ -93,30 +93,14 @@ static const struct RData *gen_state(struct hs_npt_gen *g, const struct RData *s
     return released(g->rng, s, vmid, boot);
 }
 
-/* A VM id: the built one, rarely one that is not a VM id. */
-static hs_z gen_vmid_arg(struct hs_rng *r, hs_z vmid)
-{
-    if (hs_rng_chance(r, 1, 50))
-        return (hs_z)(COREVISOR + 1 + hs_rng_below(r, 1000));
-    return vmid;
-}
-
-/* An address argument: mostly of the VM's tables, rarely beyond KVM_ADDR_SPACE. */
-static hs_z gen_addr_arg(struct hs_npt_gen *g)
-{
-    if (hs_rng_chance(g->rng, 1, 50))
-        return (hs_z)KVM_ADDR_SPACE + (hs_z)hs_rng_below(g->rng, (uint64_t)(HS_Z_2P64 - KVM_ADDR_SPACE));
-    return hs_npt_gen_addr(g);
-}
-
 /* (vmid, addr) of a read of one VM's table. */
 static void gen_read(struct hs_rng *r, struct hs_case *c)
 {
     hs_z vmid = (hs_z)hs_rng_below(r, COREVISOR + 1);
     struct hs_npt_gen g = {r, false, 0, {0}};
     const struct RData *s = hs_npt_gen_state(&g, vmid);
-    c->args[0] = gen_vmid_arg(r, vmid);
-    c->args[1] = gen_addr_arg(&g);
+    c->args[0] = hs_npt_gen_vmid_arg(r, vmid);
+    c->args[1] = hs_npt_gen_addr_arg(&g);
     c->h = gen_state(&g, s, vmid, hs_z_div(c->args[1], PAGE_SIZE));
 }
 
@@ -137,8 +121,8 @@ static void gen_map_s2pt(struct hs_rng *r, struct hs_case *c)
     struct hs_npt_gen g = {r, false, 0, {0}};
     const struct NPT *boot = hs_npt_of(hs_npt_boot(empty_adt()), vmid);
     c->h = released(r, hs_npt_gen_state(&g, vmid), vmid, boot);
-    c->args[0] = gen_vmid_arg(r, vmid);
-    c->args[1] = gen_addr_arg(&g);
+    c->args[0] = hs_npt_gen_vmid_arg(r, vmid);
+    c->args[1] = hs_npt_gen_addr_arg(&g);
     c->args[2] = hs_npt_gen_level(r);
     c->args[3] = hs_rng_chance(r, 1, 40) ? 0 : hs_npt_gen_pte(r, c->args[2]);
 }

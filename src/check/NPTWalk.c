@@ -1560,6 +1560,20 @@ hs_z hs_npt_gen_addr(struct hs_npt_gen *g)
     }
 }
 
+hs_z hs_npt_gen_vmid_arg(struct hs_rng *r, hs_z vmid)
+{
+    if (hs_rng_chance(r, 1, 50))
+        return (hs_z)(COREVISOR + 1 + hs_rng_below(r, 1000));
+    return vmid;
+}
+
+hs_z hs_npt_gen_addr_arg(struct hs_npt_gen *g)
+{
+    if (hs_rng_chance(g->rng, 1, 50))
+        return (hs_z)KVM_ADDR_SPACE + (hs_z)hs_rng_below(g->rng, (uint64_t)(HS_Z_2P64 - KVM_ADDR_SPACE));
+    return hs_npt_gen_addr(g);
+}
+
 hs_z hs_npt_gen_pte(struct hs_rng *r, hs_z level)
 {
     hs_z pfn;
@@ -1641,22 +1655,6 @@ const struct RData *hs_npt_gen_state(struct hs_npt_gen *g, hs_z vmid)
     return hs_with_npt(s, vmid, npt);
 }
 
-/* A VM id: the built one, rarely one that is not a VM id. */
-static hs_z gen_vmid_arg(struct hs_rng *r, hs_z vmid)
-{
-    if (hs_rng_chance(r, 1, 50))
-        return (hs_z)(COREVISOR + 1 + hs_rng_below(r, 1000));
-    return vmid;
-}
-
-/* An address argument: mostly of the VM's tables, rarely beyond KVM_ADDR_SPACE. */
-static hs_z gen_addr_arg(struct hs_npt_gen *g)
-{
-    if (hs_rng_chance(g->rng, 1, 50))
-        return (hs_z)KVM_ADDR_SPACE + (hs_z)hs_rng_below(g->rng, (uint64_t)(HS_Z_2P64 - KVM_ADDR_SPACE));
-    return hs_npt_gen_addr(g);
-}
-
 /* The machine states of a walk or map: the table lock held by this CPU,
  * rarely not, halted or with a store pending. */
 static const struct RData *with_machine(struct hs_rng *r, const struct RData *s, hs_z vmid)
@@ -1676,8 +1674,8 @@ static void gen_read(struct hs_rng *r, struct hs_case *c)
     hs_z vmid = (hs_z)hs_rng_below(r, COREVISOR + 1);
     struct hs_npt_gen g = {r, false, 0, {0}};
     c->h = with_machine(r, hs_npt_gen_state(&g, vmid), vmid);
-    c->args[0] = gen_vmid_arg(r, vmid);
-    c->args[1] = gen_addr_arg(&g);
+    c->args[0] = hs_npt_gen_vmid_arg(r, vmid);
+    c->args[1] = hs_npt_gen_addr_arg(&g);
 }
 
 static void gen_get_npt_level(struct hs_rng *r, struct hs_case *c)
@@ -1708,8 +1706,8 @@ static void gen_set_npt(struct hs_rng *r, struct hs_case *c)
     hs_z vmid = (hs_z)hs_rng_below(r, COREVISOR + 1);
     struct hs_npt_gen g = {r, false, 0, {0}};
     c->h = with_machine(r, hs_npt_gen_state(&g, vmid), vmid);
-    c->args[0] = gen_vmid_arg(r, vmid);
-    c->args[1] = gen_addr_arg(&g);
+    c->args[0] = hs_npt_gen_vmid_arg(r, vmid);
+    c->args[1] = hs_npt_gen_addr_arg(&g);
     c->args[2] = hs_npt_gen_level(r);
     c->args[3] = hs_rng_chance(r, 1, 40) ? 0 : hs_npt_gen_pte(r, c->args[2]);
 }

@@ -508,7 +508,10 @@ def small_snapshot(r, vmid):
     return npt_json(boot_counters(r, vmid))
 
 
-def g_acquire_lock_pt(r, i):
+def pt_lock_start(r, i):
+    """What both pt-lock generators start with: the state, the scenario i % 6,
+    the VM, its lock id and a snapshot; for scenarios 0 (halted) and 1 (a bad
+    VM id) the finished case, else None."""
     st = base_state(r)
     s = i % 6
     vmid = valid_vmid(r)
@@ -519,9 +522,16 @@ def g_acquire_lock_pt(r, i):
         st.halt = True
         if r.chance(1, 2):
             vmid = r.choice(BAD_VMIDS)
-        return case([vmid], st)
+        return st, s, vmid, ident, snap, case([vmid], st)
     if s == 1:
-        return case([r.choice(BAD_VMIDS)], st)
+        return st, s, vmid, ident, snap, case([r.choice(BAD_VMIDS)], st)
+    return st, s, vmid, ident, snap, None
+
+
+def g_acquire_lock_pt(r, i):
+    st, s, vmid, ident, snap, early = pt_lock_start(r, i)
+    if early:
+        return early
     if s == 2:      # taken already
         lock_state(r, st, vmid, r.choice(["own", "ownfalse"]))
         st.log[ident] = held_log(r, ident, st.curid, snap)
@@ -537,19 +547,9 @@ def g_acquire_lock_pt(r, i):
 
 
 def g_release_lock_pt(r, i):
-    st = base_state(r)
-    s = i % 6
-    vmid = valid_vmid(r)
-    ident = NPT_ID + vmid
-    snap = small_snapshot(r, vmid)
-    st.npt(vmid).update(boot_counters(r, vmid))
-    if s == 0:
-        st.halt = True
-        if r.chance(1, 2):
-            vmid = r.choice(BAD_VMIDS)
-        return case([vmid], st)
-    if s == 1:
-        return case([r.choice(BAD_VMIDS)], st)
+    st, s, vmid, ident, snap, early = pt_lock_start(r, i)
+    if early:
+        return early
     if s == 2:      # not held as owner
         lock_state(r, st, vmid, r.choice(["ownfalse", "free"]))
         return case([vmid], st)
